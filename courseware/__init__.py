@@ -1,0 +1,145 @@
+"""COP Courseware: a Flask extension serving a Child Online Protection course with xAPI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from courseware import config as cfg
+from courseware.db import commit_if_needed, init_db
+from courseware.i18n import TRANSLATIONS_DIR, select_locale
+from courseware.security import SecureWhenHttpsSessionInterface, add_security_headers
+
+__all__ = ["Courseware", "create_app"]
+
+
+@dataclass
+class CoursewareState:
+    """What the extension keeps per app, in ``app.extensions["courseware"]``."""
+
+    extension: Courseware
+    database_url: str
+    limiter: Limiter
+    standalone: bool
+    engine: Any = None
+    sessionmaker: Any = None
+    caches: dict[str, Any] = field(default_factory=dict)
+
+
+class Courseware:
+    """The Flask extension: ``Courseware(app)`` or ``Courseware().init_app(app)``."""
+
+    def __init__(self, app: Flask | None = None, *, standalone: bool = False) -> None:
+        self.standalone = standalone
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Configure ``app``, register blueprints, CLI and request hooks."""
+        for key, value in cfg.DEFAULTS.items():
+            app.config.setdefault(key, value)
+        if not app.secret_key:
+            app.secret_key = cfg.resolve_secret_key(app)
+        app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+        app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+        if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+            app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+        app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+        app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+        if not app.config.get("MAX_CONTENT_LENGTH"):
+            app.config["MAX_CONTENT_LENGTH"] = app.config["COURSEWARE_MAX_CONTENT_LENGTH"]
+        if type(app.session_interface) is type(Flask.session_interface):
+            app.session_interface = SecureWhenHttpsSessionInterface()
+
+        limiter = Limiter(
+            get_remote_address,
+            storage_uri=app.config["COURSEWARE_RATELIMIT_STORAGE_URI"],
+            strategy="moving-window",
+            key_prefix=app.config["COURSEWARE_RATELIMIT_KEY_PREFIX"],
+            default_limits=[],
+        )
+        state = CoursewareState(
+            extension=self,
+            database_url=cfg.database_url(app),
+            limiter=limiter,
+            standalone=self.standalone,
+        )
+        app.extensions["courseware"] = state
+        init_db(app, state)
+        self._init_helpers(app, limiter)
+        self._register_blueprints(app, limiter)
+        app.after_request(commit_if_needed)
+        app.after_request(self._headers)
+
+        from courseware.cli import courseware_cli
+
+        app.cli.add_command(courseware_cli)
+
+    def _init_helpers(self, app: Flask, limiter: Limiter) -> None:
+        if "csrf" not in app.extensions:
+            CSRFProtect(app)
+        if not hasattr(app, "login_manager"):
+            manager = LoginManager(app)
+            manager.session_protection = "strong"
+        from courseware.auth.views import load_user
+
+        app.login_manager.user_loader(load_user)
+        app.login_manager.login_view = "courseware_auth.login"
+        app.login_manager.login_message = None
+        if "babel" not in app.extensions:
+            Babel(app, locale_selector=select_locale,
+                  default_translation_directories=str(TRANSLATIONS_DIR))
+        else:
+            dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
+            app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{dirs};{TRANSLATIONS_DIR}"
+        limiter.init_app(app)
+
+    def _register_blueprints(self, app: Flask, limiter: Limiter) -> None:
+        from courseware.auth.blueprint import bp as auth_bp
+        from courseware.core.blueprint import make_core_blueprint
+        from courseware.errors import register_error_pages
+
+        prefix = app.config["COURSEWARE_URL_PREFIX"].rstrip("/")
+        app.register_blueprint(make_core_blueprint(app), url_prefix=prefix or None)
+        app.register_blueprint(auth_bp, url_prefix=prefix or None)
+        login_view = app.view_functions["courseware_auth.login"]
+        app.view_functions["courseware_auth.login"] = limiter.limit(
+            lambda: app.config["COURSEWARE_LOGIN_RATE_LIMIT"],
+            methods=["POST"],
+            deduct_when=lambda response: response.status_code != 302,
+            error_message="Too many sign-in attempts.",
+        )(login_view)
+        register_error_pages(app, standalone=self.standalone)
+
+    def _headers(self, response):
+        state = self._state()
+        if state.standalone or (request.blueprint or "").startswith("courseware"):
+            add_security_headers(response)
+        return response
+
+    @staticmethod
+    def _state() -> CoursewareState:
+        from flask import current_app
+
+        return current_app.extensions["courseware"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The standalone application: environment first, then ``config`` overrides."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    cfg.load_environment(app)
+    if config:
+        app.config.update(config)
+    if app.config.get("COURSEWARE_PROXY_FIX"):
+        hops = int(app.config["COURSEWARE_PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    Courseware(app, standalone=True)
+    return app

@@ -1,0 +1,89 @@
+"""Forms for signing in, registering and changing a password."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import (
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from courseware.auth.services import MIN_PASSWORD_LENGTH, USERNAME_RE, find_user
+from courseware.db import get_session
+
+
+PASSWORD_LENGTH_MESSAGE = _l("Use at least %(min)d characters.")
+
+
+class LoginForm(FlaskForm):
+    """Sign in with username and password."""
+
+    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)],
+                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class RegisterForm(FlaskForm):
+    """Self-registration for adult learners."""
+
+    username = StringField(
+        _l("Username"),
+        validators=[InputRequired(), Length(min=2, max=64, message=_l("Use 2 to 64 characters."))],
+        description=_l("Letters, digits, dots, hyphens or underscores."),
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=254),
+                                   Email(_l("Enter an email address like name@example.org."))],
+                       render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE)],
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Create account"))
+
+    def validate_username(self, field) -> None:
+        if not USERNAME_RE.match(field.data.strip()):
+            raise ValidationError(_l("Use only letters, digits, dots, hyphens or underscores."))
+        if find_user(get_session(), field.data) is not None:
+            raise ValidationError(_l("This username is taken."))
+
+
+class ChangePasswordForm(FlaskForm):
+    """Change one's own password."""
+
+    current = PasswordField(_l("Current password"), validators=[InputRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE)],
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class LogoutForm(FlaskForm):
+    """Sign out (a POST, so that a link on another site cannot sign you out)."""
+
+    submit = SubmitField(_l("Sign out"))

@@ -1,0 +1,87 @@
+"""Sign-in, sign-out, registration and password change."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from courseware.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
+from courseware.auth.models import User
+from courseware.auth.services import AccountError, authenticate, change_password, create_user
+from courseware.db import get_session
+from courseware.security import safe_next
+
+__all__ = ["LogoutForm", "load_user"]
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: ``id:session_token``; a changed token ends the session."""
+    ident, _sep, token = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = get_session().get(User, int(ident))
+    if user is None or user.session_token != token or not user.active:
+        return None
+    return user
+
+
+def login():
+    """Show the sign-in form and sign in."""
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = authenticate(get_session(), form.username.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(form.next.data, url_for("courseware.home")))
+        form.password.errors.append(_("Wrong username or password."))
+        return render_template("courseware/auth/login.html", form=form), 401
+    return render_template("courseware/auth/login.html", form=form)
+
+
+def logout():
+    """Sign out."""
+    form = LogoutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("courseware.home"))
+
+
+def register():
+    """Self-registration, when the site allows it."""
+    if not current_app.config["COURSEWARE_ALLOW_REGISTRATION"]:
+        abort(404)
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(get_session(), form.username.data, form.password.data,
+                               email=form.email.data)
+        except AccountError as exc:
+            form.username.errors.append(str(exc))
+        else:
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("courseware.home"))
+    return render_template("courseware/auth/register.html", form=form)
+
+
+@login_required
+def account():
+    """The learner's account page: change password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(get_session(), current_user, form.current.data,
+                            form.password.data)
+        except AccountError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            # Keep this session; the new token ends the others.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("courseware_auth.account"))
+    return render_template("courseware/auth/account.html", form=form)

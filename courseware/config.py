@@ -1,0 +1,109 @@
+"""Configuration: defaults for every ``COURSEWARE_*`` key and loading from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Every key the extension reads, with its default. The README's table mirrors this.
+DEFAULTS: dict[str, object] = {
+    "COURSEWARE_ENV": "production",
+    "COURSEWARE_DATABASE_URL": None,  # None: SQLite file in the instance folder
+    "COURSEWARE_SECRET_KEY": None,
+    "COURSEWARE_URL_PREFIX": "",
+    "COURSEWARE_SITE_URL": "http://127.0.0.1:5000",
+    "COURSEWARE_ACTIVITY_BASE": None,  # None: derived from the site URL
+    "COURSEWARE_LRS_ENDPOINT": None,
+    "COURSEWARE_LRS_USERNAME": None,
+    "COURSEWARE_LRS_PASSWORD": None,
+    "COURSEWARE_CONTENT_DIR": str(PROJECT_ROOT),
+    "COURSEWARE_STATIC_DIR": str(PROJECT_ROOT / "static"),
+    "COURSEWARE_ALLOW_REGISTRATION": True,
+    "COURSEWARE_RATELIMIT_STORAGE_URI": "memory://",
+    "COURSEWARE_RATELIMIT_KEY_PREFIX": "courseware",
+    "COURSEWARE_LOGIN_RATE_LIMIT": "5 per minute",
+    "COURSEWARE_MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    "COURSEWARE_LANGUAGES": ["en", "ru", "ar"],
+    "COURSEWARE_DEFAULT_LANGUAGE": "en",
+    "COURSEWARE_ARGON2_TIME_COST": 3,
+    "COURSEWARE_ARGON2_MEMORY_COST": 65536,  # KiB: RFC 9106's second recommended option
+    "COURSEWARE_ARGON2_PARALLELISM": 4,
+    "COURSEWARE_PROXY_FIX": 0,  # number of trusted reverse proxies in front of the app
+}
+
+_BOOL_WORDS = {"1": True, "true": True, "yes": True, "on": True,
+               "0": False, "false": False, "no": False, "off": False}
+
+
+def parse_env_value(key: str, raw: str) -> object:
+    """Turn an environment string into the type of the key's default."""
+    default = DEFAULTS.get(key)
+    if isinstance(default, bool):
+        try:
+            return _BOOL_WORDS[raw.strip().lower()]
+        except KeyError:
+            raise ValueError(f"{key} must be true or false, not {raw!r}") from None
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if raw.startswith(("{", "[")):
+        return json.loads(raw)
+    return raw
+
+
+def load_environment(app: Flask, environ: dict[str, str] | None = None) -> None:
+    """Copy ``COURSEWARE_*`` variables from the environment into ``app.config``."""
+    environ = os.environ if environ is None else environ
+    for key, raw in environ.items():
+        if key.startswith("COURSEWARE_") and key not in ("COURSEWARE_TEST_DATABASE_URL",):
+            app.config[key] = parse_env_value(key, raw)
+
+
+def is_production(app: Flask) -> bool:
+    """Production unless the app is testing, debugging or told it is in development."""
+    if app.testing or app.debug:
+        return False
+    return str(app.config.get("COURSEWARE_ENV", "production")).lower() != "development"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to set."""
+
+
+def resolve_secret_key(app: Flask) -> str:
+    """The configured secret, or in development one kept in the instance folder."""
+    key = app.config.get("COURSEWARE_SECRET_KEY") or app.config.get("SECRET_KEY")
+    if key:
+        return str(key)
+    if is_production(app):
+        raise ConfigError(
+            "COURSEWARE_SECRET_KEY is not set: set it to a long random string "
+            "(python -c 'import secrets; print(secrets.token_hex(32))') "
+            "or set COURSEWARE_ENV=development."
+        )
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def database_url(app: Flask) -> str:
+    """The configured database URL, or a SQLite file in the instance folder."""
+    url = app.config.get("COURSEWARE_DATABASE_URL")
+    if url:
+        url = str(url)
+        if url.startswith("postgresql://"):  # use psycopg 3, not the legacy driver
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(app.instance_path) / 'courseware.sqlite3'}"

@@ -1,0 +1,63 @@
+"""The core blueprint: home, health, language switch and static files."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, url_for
+from flask_babel import get_locale
+
+from courseware.i18n import LANGUAGE_NAMES, supported_languages, text_direction
+
+
+@lru_cache(maxsize=512)
+def _fingerprint(path: str, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with a content hash, so it can be cached for a year."""
+    folder = Path(current_app.config["COURSEWARE_STATIC_DIR"])
+    path = folder / filename
+    try:
+        version = _fingerprint(str(path), path.stat().st_mtime)
+    except OSError:
+        version = "missing"
+    return url_for("courseware.static", filename=filename, v=version)
+
+
+class _StaticBlueprint(Blueprint):
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        from flask import request
+
+        return 31536000 if request.args.get("v") else 300
+
+
+def make_core_blueprint(app: Flask) -> Blueprint:
+    """The core blueprint, serving static files from the configured folder."""
+    from courseware.core import views
+
+    bp = _StaticBlueprint(
+        "courseware",
+        __name__,
+        static_folder=app.config["COURSEWARE_STATIC_DIR"],
+        static_url_path="/static",
+        template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
+    )
+    views.register(bp)
+
+    @bp.app_context_processor
+    def _layout_context():
+        locale = str(get_locale() or current_app.config["COURSEWARE_DEFAULT_LANGUAGE"])
+        lang = locale.split("_")[0]
+        return {
+            "page_lang": lang,
+            "page_dir": text_direction(lang),
+            "language_choices": [(code, LANGUAGE_NAMES.get(code, code))
+                                 for code in supported_languages()],
+            "static_url": static_url,
+        }
+
+    return bp

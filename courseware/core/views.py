@@ -1,0 +1,65 @@
+"""Home page, health check and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import text
+from wtforms import HiddenField, SubmitField
+
+from courseware.db import get_session
+from courseware.i18n import LANGUAGE_COOKIE, supported_languages
+from courseware.security import safe_next
+
+
+class LanguageForm(FlaskForm):
+    """The language switcher: one submit button per language."""
+
+    next = HiddenField()
+    language = SubmitField()
+
+
+def home():
+    """The catalogue (a welcome page until content is published)."""
+    return render_template("courseware/core/home.html")
+
+
+def healthz():
+    """200 when the database answers, 503 when it does not."""
+    try:
+        get_session().execute(text("SELECT 1"))
+    except Exception as exc:  # any database failure means "not healthy"
+        current_app.logger.warning("health check failed: %s", exc)
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200
+
+
+def set_language():
+    """Remember the chosen interface language (cookie, and account when signed in)."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lang = request.form.get("language", "")
+    if lang not in supported_languages():
+        abort(400)
+    if current_user.is_authenticated:
+        current_user.locale = lang
+        get_session().flush()
+    response = redirect(safe_next(form.next.data, url_for("courseware.home")))
+    response.set_cookie(
+        LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+        secure=request.is_secure or bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response
+
+
+def register(bp: Blueprint) -> None:
+    """Attach the core routes to ``bp``."""
+    bp.add_url_rule("/", "home", home)
+    bp.add_url_rule("/healthz", "healthz", healthz)
+    bp.add_url_rule("/language", "set_language", set_language, methods=["POST"])
+
+    @bp.app_context_processor
+    def _language_form():
+        return {"language_form": LanguageForm}
