@@ -1,4 +1,4 @@
-"""COP Courseware: a Flask extension serving a Child Online Protection course with xAPI."""
+"""COP Courseware: a Flask extension for a Child Online Protection course, with xAPI."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ class Courseware:
         app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
         app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
         if not app.config.get("MAX_CONTENT_LENGTH"):
-            app.config["MAX_CONTENT_LENGTH"] = app.config["COURSEWARE_MAX_CONTENT_LENGTH"]
+            app.config["MAX_CONTENT_LENGTH"] = app.config[
+                "COURSEWARE_MAX_CONTENT_LENGTH"
+            ]
         if type(app.session_interface) is type(Flask.session_interface):
             app.session_interface = SecureWhenHttpsSessionInterface()
 
@@ -95,8 +97,11 @@ class Courseware:
         app.login_manager.login_view = "courseware_auth.login"
         app.login_manager.login_message = None
         if "babel" not in app.extensions:
-            Babel(app, locale_selector=select_locale,
-                  default_translation_directories=str(TRANSLATIONS_DIR))
+            Babel(
+                app,
+                locale_selector=select_locale,
+                default_translation_directories=str(TRANSLATIONS_DIR),
+            )
         else:
             dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
             app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{dirs};{TRANSLATIONS_DIR}"

@@ -59,14 +59,23 @@ def db_revision(message: str) -> None:
 
 @courseware_cli.command("create-user")
 @click.option("--username", prompt=True)
-@click.option("--role", type=click.Choice([r.value for r in Role]), default="learner",
-              show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default="learner",
+    show_default=True,
+)
 @click.option("--email", default=None)
-@click.option("--password", envvar="COURSEWARE_NEW_PASSWORD", default=None,
-              help="Read from COURSEWARE_NEW_PASSWORD or asked for when not given.")
+@click.option(
+    "--password",
+    envvar="COURSEWARE_NEW_PASSWORD",
+    default=None,
+    help="Read from COURSEWARE_NEW_PASSWORD or asked for when not given.",
+)
 @with_appcontext
-def create_user_command(username: str, role: str, email: str | None,
-                        password: str | None) -> None:
+def create_user_command(
+    username: str, role: str, email: str | None, password: str | None
+) -> None:
     """Create an account (administrator, author, teacher or learner)."""
     if password is None:
         password = getpass.getpass("Password: ")

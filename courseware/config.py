@@ -1,4 +1,4 @@
-"""Configuration: defaults for every ``COURSEWARE_*`` key and loading from the environment."""
+"""Configuration: defaults of every ``COURSEWARE_*`` key, read from the environment."""
 
 from __future__ import annotations
 
@@ -37,8 +37,16 @@ DEFAULTS: dict[str, object] = {
     "COURSEWARE_PROXY_FIX": 0,  # number of trusted reverse proxies in front of the app
 }
 
-_BOOL_WORDS = {"1": True, "true": True, "yes": True, "on": True,
-               "0": False, "false": False, "no": False, "off": False}
+_BOOL_WORDS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 
 
 def parse_env_value(key: str, raw: str) -> object:
@@ -62,7 +70,9 @@ def load_environment(app: Flask, environ: dict[str, str] | None = None) -> None:
     """Copy ``COURSEWARE_*`` variables from the environment into ``app.config``."""
     environ = os.environ if environ is None else environ
     for key, raw in environ.items():
-        if key.startswith("COURSEWARE_") and key not in ("COURSEWARE_TEST_DATABASE_URL",):
+        if key.startswith("COURSEWARE_") and key not in (
+            "COURSEWARE_TEST_DATABASE_URL",
+        ):
             app.config[key] = parse_env_value(key, raw)
 
 

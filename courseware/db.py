@@ -1,4 +1,4 @@
-"""Database plumbing: the declarative base, one engine per app, one session per request."""
+"""Database plumbing: declarative base, one engine per app, one session a request."""
 
 from __future__ import annotations
 

@@ -11,36 +11,60 @@ from werkzeug.exceptions import HTTPException
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. If you sent a form, "
-                                "reload the page and try again.")),
+    400: (
+        _l("Bad request"),
+        _l(
+            "The request could not be understood. If you sent a form, "
+            "reload the page and try again."
+        ),
+    ),
     403: (_l("Not allowed"), _l("You do not have access to this page.")),
-    404: (_l("Page not found"), _l("There is no page at this address. Check the address or "
-                                   "start again from the home page.")),
+    404: (
+        _l("Page not found"),
+        _l(
+            "There is no page at this address. Check the address or "
+            "start again from the home page."
+        ),
+    ),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
     429: (_l("Too many attempts"), _l("Please wait a minute before you try again.")),
-    500: (_l("Something went wrong"), _l("An error happened on our side. It has been logged; "
-                                         "please try again in a moment.")),
-    503: (_l("Unavailable"), _l("The service is unavailable right now. Please try again "
-                                "in a moment.")),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "An error happened on our side. It has been logged; "
+            "please try again in a moment."
+        ),
+    ),
+    503: (
+        _l("Unavailable"),
+        _l("The service is unavailable right now. Please try again in a moment."),
+    ),
 }
 
 
 def render_error(code: int, detail: str | None = None):
     """The error page for ``code`` with the matching status."""
     title, message = MESSAGES.get(code, MESSAGES[500])
-    return render_template("courseware/errors/error.html", code=code, title=title,
-                           message=message, detail=detail), code
+    return render_template(
+        "courseware/errors/error.html",
+        code=code,
+        title=title,
+        message=message,
+        detail=detail,
+    ), code
 
 
 def register_error_pages(app: Flask, *, standalone: bool) -> None:
-    """Use our pages for every error (standalone) or for our blueprints only (mounted)."""
+    """Our pages for every error (standalone) or for our blueprints (mounted)."""
 
     def handle_http(exc: HTTPException):
         if not standalone and not (request.blueprint or "").startswith("courseware"):
             return exc
         detail = getattr(exc, "description", None) if exc.code == 400 else None
-        return render_error(exc.code or 500, detail if detail and "CSRF" in detail else None)
+        return render_error(
+            exc.code or 500, detail if detail and "CSRF" in detail else None
+        )
 
     def handle_unexpected(exc: Exception):
         if isinstance(exc, HTTPException):

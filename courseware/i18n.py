@@ -11,8 +11,12 @@ LANGUAGE_COOKIE = "courseware_lang"
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 #: Names of languages in themselves, for the switcher.
 LANGUAGE_NAMES = {
-    "en": "English", "ru": "Русский", "ar": "العربية",
-    "fr": "Français", "es": "Español", "zh": "中文",
+    "en": "English",
+    "ru": "Русский",
+    "ar": "العربية",
+    "fr": "Français",
+    "es": "Español",
+    "zh": "中文",
 }
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 

@@ -84,9 +84,14 @@ def make_app(database_url, tmp_path) -> Iterator[Callable[..., Flask]]:
     apps: list[Flask] = []
 
     def factory(**config) -> Flask:
-        app = create_app({**TEST_CONFIG, "COURSEWARE_DATABASE_URL": database_url,
-                          "COURSEWARE_RATELIMIT_KEY_PREFIX": f"t{uuid.uuid4().hex}",
-                          **config})
+        app = create_app(
+            {
+                **TEST_CONFIG,
+                "COURSEWARE_DATABASE_URL": database_url,
+                "COURSEWARE_RATELIMIT_KEY_PREFIX": f"t{uuid.uuid4().hex}",
+                **config,
+            }
+        )
         app.instance_path = str(tmp_path / "instance")
         apps.append(app)
         return app
@@ -116,12 +121,17 @@ def make_user(app) -> Callable[..., User]:
     """Create accounts: ``make_user(role="teacher")``; the password is ``PASSWORD``."""
     counter = iter(range(1, 10_000))
 
-    def factory(username: str | None = None, role: str = "learner",
-                password: str = PASSWORD, **fields) -> User:
+    def factory(
+        username: str | None = None,
+        role: str = "learner",
+        password: str = PASSWORD,
+        **fields,
+    ) -> User:
         with app.app_context():
             session = get_session()
-            user = create_user(session, username or f"user{next(counter)}", password,
-                               Role(role))
+            user = create_user(
+                session, username or f"user{next(counter)}", password, Role(role)
+            )
             for key, value in fields.items():
                 setattr(user, key, value)
             session.commit()
@@ -143,12 +153,19 @@ def csrf_token(client: FlaskClient, path: str) -> str:
 
 @pytest.fixture
 def login(client) -> Callable[..., object]:
-    """Sign a user in through the real form: ``login(user)`` or ``login("name", "pw")``."""
+    """Sign in through the real form: ``login(user)`` or ``login("name", "pw")``."""
 
     def do_login(user: User | str, password: str = PASSWORD, next: str = ""):
         username = user if isinstance(user, str) else user.username
         token = csrf_token(client, "/login")
-        return client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": token, "next": next})
+        return client.post(
+            "/login",
+            data={
+                "username": username,
+                "password": password,
+                "csrf_token": token,
+                "next": next,
+            },
+        )
 
     return do_login

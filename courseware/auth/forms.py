@@ -17,17 +17,22 @@ from wtforms.validators import (
 from courseware.auth.services import MIN_PASSWORD_LENGTH, USERNAME_RE, find_user
 from courseware.db import get_session
 
-
 PASSWORD_LENGTH_MESSAGE = _l("Use at least %(min)d characters.")
 
 
 class LoginForm(FlaskForm):
     """Sign in with username and password."""
 
-    username = StringField(_l("Username"), validators=[InputRequired(), Length(max=64)],
-                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=1024)],
-                             render_kw={"autocomplete": "current-password"})
+    username = StringField(
+        _l("Username"),
+        validators=[InputRequired(), Length(max=64)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
     next = HiddenField()
     submit = SubmitField(_l("Sign in"))
 
@@ -37,16 +42,28 @@ class RegisterForm(FlaskForm):
 
     username = StringField(
         _l("Username"),
-        validators=[InputRequired(), Length(min=2, max=64, message=_l("Use 2 to 64 characters."))],
+        validators=[
+            InputRequired(),
+            Length(min=2, max=64, message=_l("Use 2 to 64 characters.")),
+        ],
         description=_l("Letters, digits, dots, hyphens or underscores."),
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
-    email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=254),
-                                   Email(_l("Enter an email address like name@example.org."))],
-                       render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(_l("Enter an email address like name@example.org.")),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE)],
+        validators=[
+            InputRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE),
+        ],
         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
@@ -59,7 +76,9 @@ class RegisterForm(FlaskForm):
 
     def validate_username(self, field) -> None:
         if not USERNAME_RE.match(field.data.strip()):
-            raise ValidationError(_l("Use only letters, digits, dots, hyphens or underscores."))
+            raise ValidationError(
+                _l("Use only letters, digits, dots, hyphens or underscores.")
+            )
         if find_user(get_session(), field.data) is not None:
             raise ValidationError(_l("This username is taken."))
 
@@ -67,11 +86,17 @@ class RegisterForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     """Change one's own password."""
 
-    current = PasswordField(_l("Current password"), validators=[InputRequired()],
-                            render_kw={"autocomplete": "current-password"})
+    current = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
     password = PasswordField(
         _l("New password"),
-        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE)],
+        validators=[
+            InputRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE),
+        ],
         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )

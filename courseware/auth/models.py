@@ -32,15 +32,22 @@ class User(UserMixin, Base):
 
     __tablename__ = "courseware_user"
     __table_args__ = (
-        Index("uq_courseware_user_username_lower", text("lower(username)"), unique=True),
+        Index(
+            "uq_courseware_user_username_lower", text("lower(username)"), unique=True
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="courseware_role", values_callable=lambda e: [m.value for m in e],
-             native_enum=False, length=16),
+        Enum(
+            Role,
+            name="courseware_role",
+            values_callable=lambda e: [m.value for m in e],
+            native_enum=False,
+            length=16,
+        ),
         default=Role.LEARNER,
     )
     email: Mapped[str | None] = mapped_column(String(254))

@@ -48,8 +48,12 @@ def create_user(
     if find_user(session, username) is not None:
         raise AccountError(_l("This username is taken."))
     check_password_rules(password)
-    user = User(username=username, password_hash=hash_password(password),
-                role=Role(role), email=email or None)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=Role(role),
+        email=email or None,
+    )
     session.add(user)
     session.flush()
     return user

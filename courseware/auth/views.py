@@ -6,9 +6,19 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from courseware.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm
+from courseware.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    LogoutForm,
+    RegisterForm,
+)
 from courseware.auth.models import User
-from courseware.auth.services import AccountError, authenticate, change_password, create_user
+from courseware.auth.services import (
+    AccountError,
+    authenticate,
+    change_password,
+    create_user,
+)
 from courseware.db import get_session
 from courseware.security import safe_next
 
@@ -58,8 +68,12 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = create_user(get_session(), form.username.data, form.password.data,
-                               email=form.email.data)
+            user = create_user(
+                get_session(),
+                form.username.data,
+                form.password.data,
+                email=form.email.data,
+            )
         except AccountError as exc:
             form.username.errors.append(str(exc))
         else:
@@ -75,8 +89,9 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(get_session(), current_user, form.current.data,
-                            form.password.data)
+            change_password(
+                get_session(), current_user, form.current.data, form.password.data
+            )
         except AccountError as exc:
             form.current.errors.append(str(exc))
         else:

@@ -55,8 +55,9 @@ def make_core_blueprint(app: Flask) -> Blueprint:
         return {
             "page_lang": lang,
             "page_dir": text_direction(lang),
-            "language_choices": [(code, LANGUAGE_NAMES.get(code, code))
-                                 for code in supported_languages()],
+            "language_choices": [
+                (code, LANGUAGE_NAMES.get(code, code)) for code in supported_languages()
+            ],
             "static_url": static_url,
         }
 

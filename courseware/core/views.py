@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import text
@@ -48,8 +56,13 @@ def set_language():
         get_session().flush()
     response = redirect(safe_next(form.next.data, url_for("courseware.home")))
     response.set_cookie(
-        LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
-        secure=request.is_secure or bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        LANGUAGE_COOKIE,
+        lang,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure
+        or bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response
 

@@ -11,8 +11,13 @@ from tests.conftest import PASSWORD, csrf_token
 
 
 def register(client, **fields):
-    data = {"username": "amina", "email": "", "password": PASSWORD, "confirm": PASSWORD,
-            "csrf_token": csrf_token(client, "/register")}
+    data = {
+        "username": "amina",
+        "email": "",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "csrf_token": csrf_token(client, "/register"),
+    }
     data.update(fields)
     return client.post("/register", data=data)
 
@@ -31,13 +36,19 @@ def test_register_without_email_signs_in(app, client):
     assert "amina" in client.get("/account").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("fields,message", [
-    ({"username": "a"}, "Use 2 to 64 characters."),
-    ({"username": "bad name!"}, "Use only letters, digits, dots, hyphens or underscores."),
-    ({"password": "short", "confirm": "short"}, "Use at least 10 characters."),
-    ({"confirm": "something else"}, "The passwords differ."),
-    ({"email": "not-an-email"}, "Enter an email address like name@example.org."),
-])
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"username": "a"}, "Use 2 to 64 characters."),
+        (
+            {"username": "bad name!"},
+            "Use only letters, digits, dots, hyphens or underscores.",
+        ),
+        ({"password": "short", "confirm": "short"}, "Use at least 10 characters."),
+        ({"confirm": "something else"}, "The passwords differ."),
+        ({"email": "not-an-email"}, "Enter an email address like name@example.org."),
+    ],
+)
 def test_register_rejects_bad_input_next_to_the_field(app, client, fields, message):
     response = register(client, **fields)
     assert response.status_code == 200
@@ -88,12 +99,20 @@ def test_change_password_ends_other_sessions(app, make_user, login, client):
     login(user)
     other = app.test_client()
     token = csrf_token(other, "/login")
-    other.post("/login", data={"username": "delegate", "password": PASSWORD,
-                               "csrf_token": token})
+    other.post(
+        "/login",
+        data={"username": "delegate", "password": PASSWORD, "csrf_token": token},
+    )
     assert other.get("/account").status_code == 200
-    response = client.post("/account", data={
-        "current": PASSWORD, "password": "a new long password", "confirm": "a new long password",
-        "csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        "/account",
+        data={
+            "current": PASSWORD,
+            "password": "a new long password",
+            "confirm": "a new long password",
+            "csrf_token": csrf_token(client, "/account"),
+        },
+    )
     assert response.status_code == 302
     assert client.get("/account").status_code == 200  # this session goes on
     assert other.get("/account").status_code == 302  # the other one has ended
@@ -103,15 +122,30 @@ def test_change_password_ends_other_sessions(app, make_user, login, client):
 
 def test_change_password_needs_the_current_one(client, make_user, login):
     login(make_user("delegate"))
-    response = client.post("/account", data={
-        "current": "not my password", "password": "a new long password",
-        "confirm": "a new long password", "csrf_token": csrf_token(client, "/account")})
+    response = client.post(
+        "/account",
+        data={
+            "current": "not my password",
+            "password": "a new long password",
+            "confirm": "a new long password",
+            "csrf_token": csrf_token(client, "/account"),
+        },
+    )
     assert "The current password is not correct." in response.get_data(as_text=True)
 
 
 def test_cli_creates_an_administrator(app, runner):
-    result = runner.invoke(args=["courseware", "create-user", "--username", "root-admin",
-                                 "--role", "admin"], env={"COURSEWARE_NEW_PASSWORD": PASSWORD})
+    result = runner.invoke(
+        args=[
+            "courseware",
+            "create-user",
+            "--username",
+            "root-admin",
+            "--role",
+            "admin",
+        ],
+        env={"COURSEWARE_NEW_PASSWORD": PASSWORD},
+    )
     assert result.exit_code == 0, result.output
     assert "created admin 'root-admin'" in result.output
     (user,) = users(app)
@@ -119,8 +153,18 @@ def test_cli_creates_an_administrator(app, runner):
 
 
 def test_cli_reports_a_weak_password(app, runner):
-    result = runner.invoke(args=["courseware", "create-user", "--username", "x-admin",
-                                 "--role", "admin", "--password", "short"])
+    result = runner.invoke(
+        args=[
+            "courseware",
+            "create-user",
+            "--username",
+            "x-admin",
+            "--role",
+            "admin",
+            "--password",
+            "short",
+        ]
+    )
     assert result.exit_code == 1
     assert "Use at least 10 characters." in result.output
     assert users(app) == []
@@ -132,7 +176,8 @@ def test_old_hashes_are_upgraded_on_sign_in(app, make_user, login):
         from argon2 import PasswordHasher
 
         get_session().get(User, user.id).password_hash = PasswordHasher(
-            time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+            time_cost=1, memory_cost=1024, parallelism=1
+        ).hash(PASSWORD)
         get_session().commit()
     assert login(user).status_code == 302
     with app.app_context():

@@ -25,15 +25,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COURSEWARE_", "FLASK_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("COURSEWARE_", "FLASK_"))
+    }
     env.update(extra)
     return env
 
 
 def test_production_refuses_to_start_without_a_secret_in_one_line(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", "import wsgi"], cwd=ROOT, capture_output=True, text=True,
-        env=clean_env(COURSEWARE_DATABASE_URL=f"sqlite:///{tmp_path}/x.db"), timeout=60,
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=clean_env(COURSEWARE_DATABASE_URL=f"sqlite:///{tmp_path}/x.db"),
+        timeout=60,
     )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
@@ -46,7 +54,9 @@ def test_production_create_app_raises_config_error(tmp_path):
         create_app({"COURSEWARE_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
 
 
-def test_development_keeps_a_generated_secret_in_the_instance_folder(tmp_path, monkeypatch):
+def test_development_keeps_a_generated_secret_in_the_instance_folder(
+    tmp_path, monkeypatch
+):
     monkeypatch.setenv("COURSEWARE_ENV", "development")
     monkeypatch.setenv("COURSEWARE_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
     from flask import Flask
@@ -85,7 +95,9 @@ def test_environment_variables_are_typed(tmp_path, monkeypatch):
 
 def test_bad_boolean_is_reported_by_name(monkeypatch):
     monkeypatch.setenv("COURSEWARE_ALLOW_REGISTRATION", "maybe")
-    with pytest.raises(ValueError, match="COURSEWARE_ALLOW_REGISTRATION must be true or false"):
+    with pytest.raises(
+        ValueError, match="COURSEWARE_ALLOW_REGISTRATION must be true or false"
+    ):
         create_app({"COURSEWARE_SECRET_KEY": "x"})
 
 
@@ -96,16 +108,24 @@ def test_migrations_match_the_models(app):
         warnings.filterwarnings("ignore", "autogenerate skipping", UserWarning)
         engine = app.extensions["courseware"].engine
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={
-                "compare_type": True, "version_table": "courseware_alembic_version"}),
-                Base.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(
+                    conn,
+                    opts={
+                        "compare_type": True,
+                        "version_table": "courseware_alembic_version",
+                    },
+                ),
+                Base.metadata,
+            )
     assert diff == []
 
 
 def test_migrations_downgrade_and_upgrade_again(tmp_path):
     url = f"sqlite:///{tmp_path}/m.db"
-    app = create_app({"TESTING": True, "COURSEWARE_SECRET_KEY": "x",
-                      "COURSEWARE_DATABASE_URL": url})
+    app = create_app(
+        {"TESTING": True, "COURSEWARE_SECRET_KEY": "x", "COURSEWARE_DATABASE_URL": url}
+    )
     with app.app_context():
         config = alembic_config()
         command.upgrade(config, "head")
@@ -121,8 +141,9 @@ def test_migrations_downgrade_and_upgrade_again(tmp_path):
 
 def test_no_tables_are_created_at_start_up(tmp_path):
     url = f"sqlite:///{tmp_path}/fresh.db"
-    app = create_app({"TESTING": True, "COURSEWARE_SECRET_KEY": "x",
-                      "COURSEWARE_DATABASE_URL": url})
+    app = create_app(
+        {"TESTING": True, "COURSEWARE_SECRET_KEY": "x", "COURSEWARE_DATABASE_URL": url}
+    )
     app.test_client().get("/")
     engine = create_engine(url)
     assert inspect(engine).get_table_names() == []

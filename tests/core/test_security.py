@@ -37,11 +37,17 @@ def count_users(app) -> int:
         return get_session().scalar(select(func.count()).select_from(User))
 
 
-@pytest.mark.parametrize("path,data", [
-    ("/register", {"username": "notoken", "password": PASSWORD, "confirm": PASSWORD}),
-    ("/login", {"username": "noone", "password": PASSWORD}),
-    ("/language", {"language": "ru"}),
-])
+@pytest.mark.parametrize(
+    "path,data",
+    [
+        (
+            "/register",
+            {"username": "notoken", "password": PASSWORD, "confirm": PASSWORD},
+        ),
+        ("/login", {"username": "noone", "password": PASSWORD}),
+        ("/language", {"language": "ru"}),
+    ],
+)
 def test_post_without_csrf_token_is_400_and_changes_nothing(app, client, path, data):
     response = client.post(path, data=data)
     assert response.status_code == 400
@@ -78,14 +84,17 @@ def test_login_follows_next_on_this_site(client, make_user, login, target):
 @pytest.mark.parametrize("target", HOSTILE_NEXT[:6])
 def test_language_switch_with_hostile_next_stays_on_site(client, target):
     token = csrf_token(client, "/")
-    response = client.post("/language", data={"language": "ru", "next": target,
-                                               "csrf_token": token})
+    response = client.post(
+        "/language", data={"language": "ru", "next": target, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 
 def session_cookie(response) -> str:
-    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    cookies = [
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")
+    ]
     assert cookies, response.headers
     return cookies[0]
 
@@ -109,7 +118,9 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/register", "/account", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/register", "/account", "/no-such-page"]
+)
 def test_pages_need_no_unsafe_inline(client, make_user, login, path):
     login(make_user("delegate"))
     response = client.get(path)

@@ -16,7 +16,9 @@ def host_app(database_url: str, instance: str) -> Flask:
     """A host application of its own that mounts the extension under /cop."""
     host = Flask("host_app", instance_path=instance)
     host.config.update(TEST_CONFIG)
-    host.config.update(COURSEWARE_DATABASE_URL=database_url, COURSEWARE_URL_PREFIX="/cop")
+    host.config.update(
+        COURSEWARE_DATABASE_URL=database_url, COURSEWARE_URL_PREFIX="/cop"
+    )
 
     @host.route("/")
     def host_home():
@@ -76,9 +78,15 @@ def test_sign_in_and_out_under_the_prefix(site):
         create_user(get_session(), "delegate1", PASSWORD)
         get_session().commit()
     token = csrf_token(client, f"{prefix}/login")
-    response = client.post(f"{prefix}/login", data={
-        "username": "delegate1", "password": PASSWORD, "csrf_token": token,
-        "next": f"{prefix}/account"})
+    response = client.post(
+        f"{prefix}/login",
+        data={
+            "username": "delegate1",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": f"{prefix}/account",
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == f"{prefix}/account"
     assert "delegate1" in client.get(f"{prefix}/account").get_data(as_text=True)
@@ -117,7 +125,9 @@ def test_mounted_extension_leaves_the_host_alone(database_url, tmp_path):
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(make_app, tmp_path):
-    app = make_app(COURSEWARE_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    app = make_app(
+        COURSEWARE_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none"
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"

@@ -1,0 +1,61 @@
+# COP Courseware: `make run` serves the course, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export COURSEWARE_ENV ?= development
+
+.PHONY: run install install-test chromium translations i18n migrate test test-pg lint clean
+
+## Set everything up and serve on http://127.0.0.1:5000 with SQLite.
+run: install translations migrate
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python chromium
+	$(BIN)/pip install --quiet -e '.[test]'
+
+## Debian's chromium for the browser tests (never a downloaded browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+translations: $(BIN)/python
+	$(BIN)/pybabel compile -q -d courseware/translations
+
+## Extract new interface strings and merge them into every catalogue.
+i18n: $(BIN)/python
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location \
+	  --sort-output -o courseware/translations/messages.pot .
+	$(BIN)/pybabel update -q -d courseware/translations -i courseware/translations/messages.pot \
+	  --no-location --ignore-obsolete
+
+migrate:
+	$(FLASK) courseware db upgrade
+
+## Install what the tests need (Python packages, chromium) and run the whole suite.
+test: install-test translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The same suite against PostgreSQL (127.0.0.1:5432, database test).
+test-pg: install-test translations
+	COURSEWARE_TEST_DATABASE_URL=$${COURSEWARE_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/python
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,108 @@
+"""Browser harness: Debian's chromium driven by Playwright, axe-core on every page."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    """The test app served over real HTTP on a free loopback port."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+        self.server.server_close()
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[LiveServer]:
+    with LiveServer(app) as server:
+        yield server
+
+
+class AxePage:
+    """A page that checks axe-core and the console (CSP reports) after each visit."""
+
+    def __init__(self, page) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.page = page
+        self.axe = Axe()
+        self.console_errors: list[str] = []
+        self.checked: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        # _response reports failed sub-resources; pages may answer 4xx on purpose.
+        if message.type == "error" and not message.text.startswith(
+            "Failed to load resource"
+        ):
+            self.console_errors.append(message.text)
+
+    def _response(self, response) -> None:
+        if response.request.resource_type != "document" and response.status >= 400:
+            self.console_errors.append(f"{response.status} {response.url}")
+
+    def check(self) -> None:
+        """Assert no axe-core violation and no console error on the current page."""
+        results = self.axe.run(self.page)
+        assert results.violations_count == 0, (self.page.url, results.generate_report())
+        assert self.console_errors == [], (self.page.url, self.console_errors)
+        self.checked.append(self.page.url)
+
+
+@pytest.fixture
+def page(browser) -> Iterator[AxePage]:
+    context = browser.new_context(locale="en-GB")
+    yield AxePage(context.new_page())
+    context.close()
