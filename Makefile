@@ -33,13 +33,13 @@ chromium:
 	fi
 
 translations: $(BIN)/python
-	$(BIN)/pybabel compile -q -d courseware/translations
+	$(BIN)/pybabel compile -d courseware/translations 2>&1 | grep -v "^compiling" || true
 
 ## Extract new interface strings and merge them into every catalogue.
 i18n: $(BIN)/python
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
 	  --sort-output -o courseware/translations/messages.pot .
-	$(BIN)/pybabel update -q -d courseware/translations -i courseware/translations/messages.pot \
+	$(BIN)/pybabel update -d courseware/translations -i courseware/translations/messages.pot \
 	  --no-location --ignore-obsolete
 
 migrate:
