@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
-export COURSEWARE_ENV ?= development
 
 .PHONY: run install install-test chromium translations i18n migrate test test-pg lint clean
 
 ## Set everything up and serve on http://127.0.0.1:5000 with SQLite.
+run: export COURSEWARE_ENV ?= development
 run: install translations migrate
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
@@ -33,7 +33,7 @@ chromium:
 	fi
 
 translations: $(BIN)/python
-	$(BIN)/pybabel compile -d courseware/translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d courseware/translations
 
 ## Extract new interface strings and merge them into every catalogue.
 i18n: $(BIN)/python
@@ -42,6 +42,7 @@ i18n: $(BIN)/python
 	$(BIN)/pybabel update -d courseware/translations -i courseware/translations/messages.pot \
 	  --no-location --ignore-obsolete
 
+migrate: export COURSEWARE_ENV ?= development
 migrate:
 	$(FLASK) courseware db upgrade
 

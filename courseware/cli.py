@@ -19,6 +19,12 @@ def courseware_cli() -> None:
     """COP Courseware administration."""
 
 
+def _register_subgroups() -> None:
+    from courseware.content.cli import content_cli
+
+    courseware_cli.add_command(content_cli)
+
+
 @courseware_cli.group("db")
 def db_cli() -> None:
     """Database migrations."""
@@ -88,3 +94,6 @@ def create_user_command(
         raise click.ClickException(str(exc)) from None
     session.commit()
     click.echo(f"created {user.role.value} {user.username!r} (id {user.id})")
+
+
+_register_subgroups()

@@ -32,6 +32,18 @@ TEST_CONFIG = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_courseware_environment():
+    """Tests configure the app themselves: ignore COURSEWARE_* set in the shell."""
+    saved = {
+        k: os.environ.pop(k)
+        for k in list(os.environ)
+        if k.startswith("COURSEWARE_") and not k.startswith("COURSEWARE_TEST_")
+    }
+    yield
+    os.environ.update(saved)
+
+
 def migrate(url: str) -> None:
     """Run the shipped Alembic migrations on ``url`` through the CLI command."""
     app = create_app({**TEST_CONFIG, "COURSEWARE_DATABASE_URL": url})

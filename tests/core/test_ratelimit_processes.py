@@ -43,15 +43,18 @@ def start_gunicorn(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
                 return process, url
-        except requests.ConnectionError:
-            time.sleep(0.1)
+        except requests.RequestException:  # not listening yet, or still importing
+            time.sleep(0.2)
     process.kill()
-    raise AssertionError(process.stderr.read().decode())
+    process.wait()
+    output = process.stderr.read().decode()
+    process.stderr.close()
+    raise AssertionError(output)
 
 
 @pytest.fixture

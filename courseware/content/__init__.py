@@ -1,0 +1,1 @@
+"""Content as files: format, checker, versions, translations and import."""
