@@ -111,10 +111,13 @@ class Courseware:
         from courseware.auth.blueprint import bp as auth_bp
         from courseware.core.blueprint import make_core_blueprint
         from courseware.errors import register_error_pages
+        from courseware.learn.blueprint import bp as learn_bp
+        from courseware.quiz.blueprint import bp as quiz_bp
 
-        prefix = app.config["COURSEWARE_URL_PREFIX"].rstrip("/")
-        app.register_blueprint(make_core_blueprint(app), url_prefix=prefix or None)
-        app.register_blueprint(auth_bp, url_prefix=prefix or None)
+        prefix = app.config["COURSEWARE_URL_PREFIX"].rstrip("/") or None
+        app.register_blueprint(make_core_blueprint(app), url_prefix=prefix)
+        for blueprint in (auth_bp, learn_bp, quiz_bp):
+            app.register_blueprint(blueprint, url_prefix=prefix)
         login_view = app.view_functions["courseware_auth.login"]
         app.view_functions["courseware_auth.login"] = limiter.limit(
             lambda: app.config["COURSEWARE_LOGIN_RATE_LIMIT"],

@@ -70,7 +70,7 @@ def register_error_pages(app: Flask, *, standalone: bool) -> None:
         if isinstance(exc, HTTPException):
             return handle_http(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        if app.propagate_exceptions and not standalone:
+        if app.testing:  # let tests see the real exception
             raise exc
         return render_error(500)
 

@@ -2,5 +2,20 @@
 
 from courseware.auth.models import Role, User
 from courseware.content.models import ContentActivation, ContentVersion, MediaBlob
+from courseware.learn.models import Completion, Enrolment, LessonProgress
+from courseware.quiz.models import QuizAnswer, QuizAttempt
+from courseware.xapi.models import OutboxStatement
 
-__all__ = ["ContentActivation", "ContentVersion", "MediaBlob", "Role", "User"]
+__all__ = [
+    "Completion",
+    "ContentActivation",
+    "ContentVersion",
+    "Enrolment",
+    "LessonProgress",
+    "MediaBlob",
+    "OutboxStatement",
+    "QuizAnswer",
+    "QuizAttempt",
+    "Role",
+    "User",
+]

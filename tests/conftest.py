@@ -181,3 +181,51 @@ def login(client) -> Callable[..., object]:
         )
 
     return do_login
+
+
+FIXTURE_COURSE = (
+    __import__("pathlib").Path(__file__).parent / "content" / "fixtures" / "course"
+)
+REPO = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def publish(app):
+    """Publish a content folder (default: the small fixture course) and activate it."""
+    from courseware.content.services import publish as publish_content
+
+    def do_publish(root=FIXTURE_COURSE, note="test"):
+        with app.app_context():
+            session = get_session()
+            published = publish_content(session, root, note, "tests")
+            session.commit()
+            assert published.result.ok, [
+                str(p) for p in published.result.problems.errors
+            ]
+            return published.version.number
+
+    return do_publish
+
+
+@pytest.fixture
+def outbox(app):
+    """The statements queued so far, as dicts, oldest first."""
+    import json
+
+    from sqlalchemy import select as _select
+
+    from courseware.xapi.models import OutboxStatement
+
+    def read(verb: str | None = None) -> list[dict]:
+        with app.app_context():
+            rows = get_session().scalars(
+                _select(OutboxStatement).order_by(
+                    OutboxStatement.created_at, OutboxStatement.id
+                )
+            )
+            found = [json.loads(row.payload) for row in rows]
+        if verb:
+            found = [s for s in found if s["verb"]["id"].rsplit("/", 1)[-1] == verb]
+        return found
+
+    return read

@@ -80,10 +80,18 @@ def snapshot(tree: Tree) -> dict[str, Any]:
             for lesson in data.get("lessons") or []
         }
         modules[module_id] = data
-    media = {
-        rel.removeprefix("modules/"): file_hash(blob)
+    media_files = {
+        rel.removeprefix("modules/"): blob
         for rel, blob in tree.files.items()
         if rel.startswith("modules/") and "/media/" in rel
+    }
+    media = {path: file_hash(blob) for path, blob in media_files.items()}
+    sizes = {path: len(blob) for path, blob in media_files.items()}
+    # Transcripts are shown inline, so their text travels with the version.
+    texts = {
+        path: blob.decode("utf-8", "replace")
+        for path, blob in media_files.items()
+        if path.endswith(".md")
     }
     return {
         "schema_version": SCHEMA_VERSION,
@@ -91,4 +99,6 @@ def snapshot(tree: Tree) -> dict[str, Any]:
         "modules": modules,
         "quizzes": {qid: located.data for qid, located in tree.quizzes.items()},
         "media": media,
+        "media_sizes": sizes,
+        "texts": texts,
     }

@@ -75,9 +75,7 @@ def _describe(error: ValidationError) -> tuple[tuple, str, str]:
             return (
                 path,
                 f"{error.instance!r} is not a valid id",
-                (
-                    "ids are lower-case letters, digits and hyphens, from a letter"
-                ),
+                ("ids are lower-case letters, digits and hyphens, from a letter"),
             )
         return (
             path,

@@ -48,6 +48,21 @@ def make_core_blueprint(app: Flask) -> Blueprint:
     )
     views.register(bp)
 
+    @bp.app_template_filter("filesize")
+    def _filesize(size: int) -> str:
+        """Bytes in KB or MB, in the reader's number format."""
+        from flask_babel import format_decimal
+
+        if size >= 1024 * 1024:
+            return f"{format_decimal(round(size / 1024 / 1024, 1))} MB"
+        return f"{format_decimal(max(round(size / 1024), 1))} KB"
+
+    @bp.app_template_filter("duration")
+    def _duration(seconds: float) -> str:
+        """Seconds as m:ss."""
+        total = int(seconds or 0)
+        return f"{total // 60}:{total % 60:02d}"
+
     @bp.app_context_processor
     def _layout_context():
         locale = str(get_locale() or current_app.config["COURSEWARE_DEFAULT_LANGUAGE"])
@@ -59,6 +74,7 @@ def make_core_blueprint(app: Flask) -> Blueprint:
                 (code, LANGUAGE_NAMES.get(code, code)) for code in supported_languages()
             ],
             "static_url": static_url,
+            "language_names": LANGUAGE_NAMES,
         }
 
     return bp

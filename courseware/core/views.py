@@ -7,7 +7,6 @@ from flask import (
     abort,
     current_app,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -29,8 +28,10 @@ class LanguageForm(FlaskForm):
 
 
 def home():
-    """The catalogue (a welcome page until content is published)."""
-    return render_template("courseware/core/home.html")
+    """The catalogue of the active course version."""
+    from courseware.learn.views import catalogue
+
+    return catalogue()
 
 
 def healthz():

@@ -144,7 +144,7 @@ def test_no_tables_are_created_at_start_up(tmp_path):
     app = create_app(
         {"TESTING": True, "COURSEWARE_SECRET_KEY": "x", "COURSEWARE_DATABASE_URL": url}
     )
-    app.test_client().get("/")
+    assert app.test_client().get("/login").status_code == 200
     engine = create_engine(url)
     assert inspect(engine).get_table_names() == []
     engine.dispose()

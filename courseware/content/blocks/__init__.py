@@ -30,6 +30,7 @@ class RenderContext:
     markdown: Any  # callable(text) -> safe HTML
     media_url: Any  # callable(relative path) -> URL
     languages: dict[str, str]  # language code -> its own name
+    transcript: Any = None  # callable(relative path) -> safe HTML of a transcript
 
 
 class BlockType:

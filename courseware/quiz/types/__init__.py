@@ -103,6 +103,10 @@ class QuestionType:
         fb = q.get("feedback") or {}
         return [localised(fb.get("correct" if success else "incorrect"), lang)]
 
+    def correct_answer(self, q: dict, lang: str) -> str:
+        """The right answer in words, shown after submission."""
+        raise NotImplementedError
+
 
 class ChoiceQuestion(QuestionType):
     """Shared by single and multiple choice."""
@@ -163,6 +167,11 @@ class ChoiceQuestion(QuestionType):
         return [
             localised(c["feedback"], lang) for c in q["choices"] if c["id"] in chosen
         ]
+
+    def correct_answer(self, q, lang):
+        return "; ".join(
+            localised(c["text"], lang) for c in q["choices"] if c.get("correct")
+        )
 
 
 def normalise_text(value: str, case_sensitive: bool) -> str:

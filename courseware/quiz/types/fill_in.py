@@ -63,3 +63,6 @@ class FillIn(QuestionType):
 
     def xapi_response(self, q, response):
         return str(response or "")
+
+    def correct_answer(self, q, lang):
+        return " / ".join(self.accepted(q, lang))

@@ -6,6 +6,7 @@ from courseware.quiz.types import (
     TEXT,
     QuestionType,
     language_map,
+    localised,
     register,
 )
 
@@ -93,3 +94,9 @@ class Matching(QuestionType):
 
     def xapi_response(self, q, response):
         return "[,]".join(f"{s}[.]{t}" for s, t in (response or {}).items())
+
+    def correct_answer(self, q, lang):
+        return "; ".join(
+            f"{localised(p['source'], lang)} → {localised(p['target'], lang)}"
+            for p in q["pairs"]
+        )

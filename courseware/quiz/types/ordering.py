@@ -6,6 +6,7 @@ from courseware.quiz.types import (
     TEXT,
     QuestionType,
     language_map,
+    localised,
     register,
 )
 
@@ -77,3 +78,6 @@ class Ordering(QuestionType):
 
     def xapi_response(self, q, response):
         return "[,]".join(response or [])
+
+    def correct_answer(self, q, lang):
+        return " → ".join(localised(i["text"], lang) for i in q["items"])

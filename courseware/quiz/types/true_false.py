@@ -28,3 +28,8 @@ class TrueFalse(QuestionType):
 
     def xapi_response(self, q, response):
         return "true" if response else "false"
+
+    def correct_answer(self, q, lang):
+        from flask_babel import gettext
+
+        return gettext("True") if q["answer"] else gettext("False")

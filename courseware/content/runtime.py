@@ -1,0 +1,201 @@
+"""The active content version as the views see it: cached, immutable, per process."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+
+from courseware.content.blocks import BLOCK_TYPES, RenderContext
+from courseware.content.markdown import render_markdown
+from courseware.content.models import ContentVersion
+from courseware.db import get_session
+from courseware.i18n import LANGUAGE_NAMES
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Course:
+    """One published version of the course."""
+
+    version_id: int
+    number: int
+    data: dict[str, Any]
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return self.data["course"]
+
+    @property
+    def source_language(self) -> str:
+        return self.info["source_language"]
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.info["languages"])
+
+    @property
+    def modules(self) -> dict[str, dict[str, Any]]:
+        return self.data["modules"]
+
+    @property
+    def tracks(self) -> list[dict[str, Any]]:
+        return list(self.info.get("tracks") or [])
+
+    def track(self, track_id: str) -> dict[str, Any] | None:
+        return next((t for t in self.tracks if t["id"] == track_id), None)
+
+    def module(self, module_id: str) -> dict[str, Any] | None:
+        return self.modules.get(module_id)
+
+    def quiz(self, quiz_id: str | None) -> dict[str, Any] | None:
+        return self.data["quizzes"].get(quiz_id) if quiz_id else None
+
+    def lesson(self, module_id: str, lesson_id: str) -> dict[str, dict] | None:
+        module = self.module(module_id)
+        return (module or {}).get("lesson_data", {}).get(lesson_id)
+
+    def lesson_ids(self, module_id: str) -> list[str]:
+        return list((self.module(module_id) or {}).get("lessons") or [])
+
+    def text(self, value: dict[str, str] | None, lang: str) -> str:
+        """A language map's text in ``lang``, else in the source language."""
+        if not value:
+            return ""
+        return (
+            value.get(lang)
+            or value.get(self.source_language)
+            or next(iter(value.values()))
+        )
+
+    def lesson_language(
+        self, module_id: str, lesson_id: str, lang: str
+    ) -> tuple[str, str]:
+        """(language shown, reason): the wanted one when complete, else the source."""
+        versions = self.lesson(module_id, lesson_id) or {}
+        if lang in versions and versions[lang]["state"] == "complete":
+            return lang, ""
+        if lang == self.source_language:
+            return lang, ""
+        reason = "stale" if lang in versions else "missing"
+        return self.source_language, reason
+
+    def media_sha(self, module_id: str, path: str) -> str | None:
+        return self.data["media"].get(f"{module_id}/{path}")
+
+    def module_media_bytes(self, module_id: str) -> int:
+        """Bytes of all media a module uses (its download size)."""
+        prefix = f"{module_id}/"
+        return sum(
+            size
+            for path, size in self.data.get("media_sizes", {}).items()
+            if path.startswith(prefix)
+        )
+
+    def module_languages(self, module_id: str) -> list[str]:
+        """Languages in which every lesson of the module is complete."""
+        lessons = [
+            self.lesson(module_id, lesson) or {}
+            for lesson in self.lesson_ids(module_id)
+        ]
+        return [
+            lang
+            for lang in self.languages
+            if all(v.get(lang, {}).get("state") == "complete" for v in lessons)
+        ]
+
+
+def _state():
+    return current_app.extensions["courseware"]
+
+
+def active_course() -> Course | None:
+    """The active version (one small query a request; the snapshot is cached)."""
+    session = get_session()
+    row = session.execute(
+        select(ContentVersion.id, ContentVersion.number).where(ContentVersion.is_active)
+    ).first()
+    if row is None:
+        return None
+    return course_version(row.id)
+
+
+def course_version(version_id: int) -> Course | None:
+    """A version by id, cached per process (versions never change)."""
+    cache = _state().caches.setdefault("versions", {})
+    course = cache.get(version_id)
+    if course is None:
+        version = get_session().get(ContentVersion, version_id)
+        if version is None:
+            return None
+        course = Course(version.id, version.number, version.snapshot)
+        with _lock:
+            cache[version_id] = course
+    return course
+
+
+def media_url(course: Course, module_id: str, path: str) -> str:
+    """URL of a media file: its content hash makes it cacheable for a year."""
+    sha = course.media_sha(module_id, path) or "missing"
+    return url_for("courseware_learn.media", sha=sha, name=path.rsplit("/", 1)[-1])
+
+
+def _link_resolver(course: Course, module_id: str):
+    def resolve(href: str) -> str | None:
+        if href.startswith("media/"):
+            return media_url(course, module_id, href)
+        if href.startswith("module:"):
+            return url_for(
+                "courseware_learn.module", module_id=href.removeprefix("module:")
+            )
+        if href.startswith("lesson:"):
+            target_module, _, lesson = href.removeprefix("lesson:").rpartition("/")
+            return url_for(
+                "courseware_learn.lesson",
+                module_id=target_module or module_id,
+                lesson_id=lesson,
+            )
+        return None
+
+    return resolve
+
+
+def render_lesson(course: Course, module_id: str, lesson_id: str, lang: str) -> Markup:
+    """The lesson's blocks as HTML, rendered once per (version, lesson, language)."""
+    key = (
+        course.version_id,
+        module_id,
+        lesson_id,
+        lang,
+        current_app.config["COURSEWARE_URL_PREFIX"],
+    )
+    cache = _state().caches.setdefault("lessons", {})
+    html = cache.get(key)
+    if html is not None:
+        return html
+    resolve = _link_resolver(course, module_id)
+    ctx = RenderContext(
+        lang=lang,
+        module=module_id,
+        lesson=lesson_id,
+        markdown=lambda text: Markup(render_markdown(text, resolve)),
+        media_url=lambda path: media_url(course, module_id, path),
+        languages=LANGUAGE_NAMES,
+        transcript=lambda path: Markup(
+            render_markdown(
+                course.data.get("texts", {}).get(f"{module_id}/{path}", ""), resolve
+            )
+        ),
+    )
+    blocks = course.lesson(module_id, lesson_id)[lang]["blocks"]
+    html = Markup("\n").join(BLOCK_TYPES[b["type"]].render(b, ctx) for b in blocks)
+    with _lock:
+        cache[key] = html
+    counter = _state().caches.setdefault("render_count", {})
+    counter[key] = counter.get(key, 0) + 1
+    return html

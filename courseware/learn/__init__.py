@@ -1,0 +1,1 @@
+"""The learning experience: catalogue, lessons, progress and resume."""

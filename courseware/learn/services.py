@@ -1,0 +1,264 @@
+"""Learner actions: opening and completing lessons, resume positions, completions.
+
+Each action writes its record and its xAPI statement in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from courseware.auth.models import User
+from courseware.content.runtime import Course
+from courseware.db import utcnow
+from courseware.learn.models import Completion, Enrolment, LessonProgress
+from courseware.quiz.models import QuizAttempt
+from courseware.xapi import events
+from courseware.xapi.outbox import record
+
+
+def enrolment(session: Session, user: User, course: Course) -> Enrolment:
+    """The learner's enrolment in the course, created on first use."""
+    course_id = course.info["id"]
+    found = session.scalars(
+        select(Enrolment).where(
+            Enrolment.user_id == user.id, Enrolment.course_id == course_id
+        )
+    ).first()
+    if found is None:
+        found = Enrolment(user_id=user.id, course_id=course_id)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def learner(session: Session, user: User, course: Course, lang: str) -> events.Learner:
+    """The actor, registration, language and version for this learner's statements."""
+    return events.Learner(
+        user.id,
+        user.pseudonym,
+        enrolment(session, user, course).registration,
+        lang,
+        course.number,
+    )
+
+
+def open_lesson(
+    session: Session,
+    user: User,
+    course: Course,
+    module_id: str,
+    lesson_id: str,
+    lang: str,
+) -> LessonProgress:
+    """Remember where the learner is; ``experienced`` on arrival (not on reload)."""
+    enrol = enrolment(session, user, course)
+    progress = _progress(session, user, module_id, lesson_id)
+    arrived = (enrol.resume_module, enrol.resume_lesson) != (module_id, lesson_id)
+    if progress is None:
+        progress = LessonProgress(
+            user_id=user.id,
+            module_id=module_id,
+            lesson_id=lesson_id,
+            version=course.number,
+            language=lang,
+        )
+        session.add(progress)
+        arrived = True
+    if arrived:
+        enrol.resume_module, enrol.resume_lesson = module_id, lesson_id
+        enrol.resume_media, enrol.resume_time = None, None
+        record(
+            session,
+            events.lesson_experienced(
+                course, learner(session, user, course, lang), module_id, lesson_id
+            ),
+            user.id,
+        )
+    session.flush()
+    return progress
+
+
+def _progress(
+    session: Session, user: User, module_id: str, lesson_id: str
+) -> LessonProgress | None:
+    return session.scalars(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user.id,
+            LessonProgress.module_id == module_id,
+            LessonProgress.lesson_id == lesson_id,
+        )
+    ).first()
+
+
+def complete_lesson(
+    session: Session,
+    user: User,
+    course: Course,
+    module_id: str,
+    lesson_id: str,
+    lang: str,
+) -> bool:
+    """Mark the lesson done (once); True when this call completed it."""
+    progress = _progress(session, user, module_id, lesson_id) or open_lesson(
+        session, user, course, module_id, lesson_id, lang
+    )
+    if progress.completed_at is not None:
+        return False
+    progress.completed_at = utcnow()
+    progress.version, progress.language = course.number, lang
+    who = learner(session, user, course, lang)
+    record(session, events.lesson_completed(course, who, module_id, lesson_id), user.id)
+    lessons = course.lesson_ids(module_id)
+    done = len(completed_lessons(session, user, module_id) & set(lessons))
+    record(
+        session,
+        events.module_progressed(course, who, module_id, done, len(lessons)),
+        user.id,
+    )
+    session.flush()
+    update_completions(session, user, course, lang)
+    return True
+
+
+def save_position(
+    session: Session,
+    user: User,
+    course: Course,
+    module_id: str,
+    lesson_id: str,
+    media_id: str | None,
+    seconds: float | None,
+) -> None:
+    """Keep the last lesson and media time, for resuming on any device or language."""
+    enrol = enrolment(session, user, course)
+    enrol.resume_module, enrol.resume_lesson = module_id, lesson_id
+    enrol.resume_media = media_id
+    enrol.resume_time = None if seconds is None else round(max(seconds, 0.0), 1)
+    session.flush()
+
+
+def completed_lessons(session: Session, user: User, module_id: str) -> set[str]:
+    """Ids of the module's lessons this learner completed (in any version)."""
+    return set(
+        session.scalars(
+            select(LessonProgress.lesson_id).where(
+                LessonProgress.user_id == user.id,
+                LessonProgress.module_id == module_id,
+                LessonProgress.completed_at.is_not(None),
+            )
+        )
+    )
+
+
+def passed_quizzes(session: Session, user: User) -> set[str]:
+    """Quizzes this learner has passed."""
+    return set(
+        session.scalars(
+            select(QuizAttempt.quiz_id).where(
+                QuizAttempt.user_id == user.id, QuizAttempt.passed.is_(True)
+            )
+        )
+    )
+
+
+def update_completions(session: Session, user: User, course: Course, lang: str) -> None:
+    """Record newly completed modules and tracks, with their statements."""
+    done = {
+        (c.kind, c.item_id)
+        for c in session.scalars(
+            select(Completion).where(Completion.user_id == user.id)
+        )
+    }
+    summary = progress_summary(session, user, course)
+    who = None
+    for module_id, state in summary.modules.items():
+        if state.complete and ("module", module_id) not in done:
+            who = who or learner(session, user, course, lang)
+            session.add(
+                Completion(
+                    user_id=user.id,
+                    kind="module",
+                    item_id=module_id,
+                    version=course.number,
+                    language=lang,
+                )
+            )
+            record(session, events.module_completed(course, who, module_id), user.id)
+    for track in course.tracks:
+        if summary.track_complete(track) and ("track", track["id"]) not in done:
+            who = who or learner(session, user, course, lang)
+            session.add(
+                Completion(
+                    user_id=user.id,
+                    kind="track",
+                    item_id=track["id"],
+                    version=course.number,
+                    language=lang,
+                )
+            )
+            record(session, events.track_completed(course, who, track), user.id)
+    session.flush()
+
+
+@dataclass
+class ModuleState:
+    """One module's progress for one learner."""
+
+    lessons_done: int
+    lessons_total: int
+    quiz_passed: bool | None  # None: the module has no quiz
+
+    @property
+    def complete(self) -> bool:
+        return self.lessons_done >= self.lessons_total and self.quiz_passed is not False
+
+    @property
+    def percent(self) -> int:
+        steps = self.lessons_total + (0 if self.quiz_passed is None else 1)
+        done = self.lessons_done + (1 if self.quiz_passed else 0)
+        return round(100 * done / steps) if steps else 0
+
+
+@dataclass
+class Summary:
+    """A learner's progress through the course."""
+
+    modules: dict[str, ModuleState] = field(default_factory=dict)
+
+    def track_complete(self, track: dict) -> bool:
+        states = [self.modules.get(m) for m in track["modules"]]
+        if track.get("completion") == "lessons-completed":
+            return all(s and s.lessons_done >= s.lessons_total for s in states)
+        return all(s and s.complete for s in states)
+
+    def track_percent(self, track: dict) -> int:
+        states = [self.modules[m] for m in track["modules"] if m in self.modules]
+        return round(sum(s.percent for s in states) / len(states)) if states else 0
+
+
+def progress_summary(session: Session, user: User | None, course: Course) -> Summary:
+    """Progress per module, from two queries whatever the course size."""
+    summary = Summary()
+    done: dict[str, set[str]] = {}
+    passed: set[str] = set()
+    if user is not None and user.is_authenticated:
+        for module_id, lesson_id in session.execute(
+            select(LessonProgress.module_id, LessonProgress.lesson_id).where(
+                LessonProgress.user_id == user.id,
+                LessonProgress.completed_at.is_not(None),
+            )
+        ):
+            done.setdefault(module_id, set()).add(lesson_id)
+        passed = passed_quizzes(session, user)
+    for module_id, module in course.modules.items():
+        lessons = set(module.get("lessons") or [])
+        quiz = module.get("quiz")
+        summary.modules[module_id] = ModuleState(
+            len(done.get(module_id, set()) & lessons),
+            len(lessons),
+            None if not quiz else quiz in passed,
+        )
+    return summary

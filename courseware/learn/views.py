@@ -1,0 +1,254 @@
+"""Catalogue, tracks, modules, lessons, media and the learner's progress page."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from courseware.content.runtime import Course, active_course, render_lesson
+from courseware.content.services import media_blob
+from courseware.db import get_session
+from courseware.learn import services
+from courseware.learn.models import LessonProgress
+
+
+class CompleteForm(FlaskForm):
+    """'Complete and continue' at the end of a lesson (CSRF only)."""
+
+
+def interface_language() -> str:
+    """The language of the interface for this request."""
+    return str(get_locale() or "en").split("_")[0]
+
+
+def content_language(course: Course) -> str:
+    """The interface language when the course has it, else the source language."""
+    lang = interface_language()
+    return lang if lang in course.languages else course.source_language
+
+
+def require_course() -> Course:
+    """The active course, or a 404 page that says nothing is published yet."""
+    course = active_course()
+    if course is None:
+        abort(404, description="no-content")
+    return course
+
+
+def catalogue():
+    """Tracks by audience and module cards, with the learner's progress."""
+    course = active_course()
+    if course is None:
+        return render_template("courseware/learn/empty.html")
+    session = get_session()
+    summary = services.progress_summary(session, current_user, course)
+    resume = None
+    if current_user.is_authenticated:
+        enrol = services.enrolment(session, current_user, course)
+        if enrol.resume_module and course.lesson(
+            enrol.resume_module, enrol.resume_lesson
+        ):
+            resume = enrol
+    return render_template(
+        "courseware/learn/catalogue.html",
+        course=course,
+        lang=content_language(course),
+        summary=summary,
+        resume=resume,
+    )
+
+
+def track(track_id: str):
+    """A track's path: its modules in order and what remains."""
+    course = require_course()
+    found = course.track(track_id)
+    if found is None:
+        abort(404)
+    summary = services.progress_summary(get_session(), current_user, course)
+    remaining = [m for m in found["modules"] if not summary.modules[m].complete]
+    return render_template(
+        "courseware/learn/track.html",
+        course=course,
+        track=found,
+        lang=content_language(course),
+        summary=summary,
+        remaining=remaining,
+    )
+
+
+def module(module_id: str):
+    """A module's objectives, lessons, quiz and sources."""
+    course = require_course()
+    data = course.module(module_id)
+    if data is None:
+        abort(404)
+    session = get_session()
+    done = (
+        services.completed_lessons(session, current_user, module_id)
+        if current_user.is_authenticated
+        else set()
+    )
+    summary = services.progress_summary(session, current_user, course)
+    return render_template(
+        "courseware/learn/module.html",
+        course=course,
+        module=data,
+        module_id=module_id,
+        lang=content_language(course),
+        done=done,
+        state=summary.modules[module_id],
+    )
+
+
+def lesson(module_id: str, lesson_id: str):
+    """A lesson in the learner's language (or the source, with a notice)."""
+    course = require_course()
+    if course.lesson(module_id, lesson_id) is None:
+        abort(404)
+    wanted = interface_language()
+    shown, reason = course.lesson_language(module_id, lesson_id, wanted)
+    session = get_session()
+    progress: LessonProgress | None = None
+    resume_time = None
+    if current_user.is_authenticated:
+        progress = services.open_lesson(
+            session, current_user, course, module_id, lesson_id, shown
+        )
+        enrol = services.enrolment(session, current_user, course)
+        if enrol.resume_lesson == lesson_id and enrol.resume_time:
+            resume_time = (enrol.resume_media, enrol.resume_time)
+    ids = course.lesson_ids(module_id)
+    index = ids.index(lesson_id)
+    return render_template(
+        "courseware/learn/lesson.html",
+        course=course,
+        module=course.module(module_id),
+        module_id=module_id,
+        lesson_id=lesson_id,
+        lesson=course.lesson(module_id, lesson_id)[shown],
+        lang=shown,
+        wanted=wanted,
+        reason=reason,
+        body=render_lesson(course, module_id, lesson_id, shown),
+        previous=ids[index - 1] if index else None,
+        following=ids[index + 1] if index + 1 < len(ids) else None,
+        position=index + 1,
+        count=len(ids),
+        progress=progress,
+        resume_time=resume_time,
+        done=services.completed_lessons(session, current_user, module_id)
+        if current_user.is_authenticated
+        else set(),
+        form=CompleteForm(),
+    )
+
+
+@login_required
+def complete(module_id: str, lesson_id: str):
+    """Complete the lesson and go on to the next one (or the quiz, or the module)."""
+    course = require_course()
+    if course.lesson(module_id, lesson_id) is None:
+        abort(404)
+    if not CompleteForm().validate_on_submit():
+        abort(400)
+    services.complete_lesson(
+        get_session(),
+        current_user,
+        course,
+        module_id,
+        lesson_id,
+        content_language(course),
+    )
+    ids = course.lesson_ids(module_id)
+    index = ids.index(lesson_id)
+    if index + 1 < len(ids):
+        return redirect(
+            url_for(
+                "courseware_learn.lesson", module_id=module_id, lesson_id=ids[index + 1]
+            )
+        )
+    quiz = course.module(module_id).get("quiz")
+    if quiz:
+        flash(_("You have finished the lessons. Now try the quiz."), "success")
+        return redirect(url_for("courseware_quiz.start", quiz_id=quiz))
+    return redirect(url_for("courseware_learn.module", module_id=module_id))
+
+
+@login_required
+def position():
+    """Save the resume position (called by the media player; CSRF header required)."""
+    course = require_course()
+    data = request.get_json(silent=True) or {}
+    module_id, lesson_id = str(data.get("module", "")), str(data.get("lesson", ""))
+    if course.lesson(module_id, lesson_id) is None:
+        abort(400)
+    seconds = data.get("time")
+    if seconds is not None and not isinstance(seconds, int | float):
+        abort(400)
+    media_id = str(data["media"])[:64] if data.get("media") else None
+    services.save_position(
+        get_session(), current_user, course, module_id, lesson_id, media_id, seconds
+    )
+    return jsonify(saved=True)
+
+
+@login_required
+def progress_page():
+    """The learner's own progress: modules, tracks, quiz results."""
+    course = require_course()
+    summary = services.progress_summary(get_session(), current_user, course)
+    return render_template(
+        "courseware/learn/progress.html",
+        course=course,
+        lang=content_language(course),
+        summary=summary,
+    )
+
+
+def media(sha: str, name: str):
+    """A published media file by content hash (immutable: cached for a year)."""
+    if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
+        abort(404)
+    cache = Path(current_app.instance_path) / "media-cache" / sha[:2] / sha
+    if not cache.exists():
+        blob = media_blob(get_session(), sha)
+        if blob is None:
+            abort(404)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(blob.data)
+        partial.replace(cache)
+    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if name.endswith(".vtt"):
+        mimetype = "text/vtt"
+    elif name.endswith(".opus"):
+        mimetype = "audio/ogg"
+    elif name.endswith(".md"):
+        mimetype = "text/plain"
+    response = send_file(
+        cache,
+        mimetype=mimetype,
+        conditional=True,
+        max_age=31536000,
+        download_name=name,
+        etag=sha,
+    )
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

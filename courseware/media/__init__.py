@@ -1,0 +1,1 @@
+"""Reproducible media for the module videos: slides, narration, video, captions."""

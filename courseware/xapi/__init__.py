@@ -1,0 +1,1 @@
+"""xAPI: vocabulary, statement building, the transactional outbox and delivery."""

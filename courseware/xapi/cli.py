@@ -1,0 +1,180 @@
+"""``flask courseware xapi ...``: deliver the outbox, run the worker, inspect it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select, update
+
+from courseware.db import get_session, utcnow
+from courseware.xapi.delivery import LrsConfig, Report, Sender, deliver_pass
+from courseware.xapi.models import DeliveryState, OutboxStatement
+
+
+def lrs_config() -> LrsConfig | None:
+    """The LRS settings, or None when no endpoint is configured."""
+    config = current_app.config
+    if not config.get("COURSEWARE_LRS_ENDPOINT"):
+        return None
+    return LrsConfig(
+        endpoint=str(config["COURSEWARE_LRS_ENDPOINT"]),
+        username=config.get("COURSEWARE_LRS_USERNAME"),
+        password=config.get("COURSEWARE_LRS_PASSWORD"),
+        batch_size=int(config["COURSEWARE_XAPI_BATCH_SIZE"]),
+        connect_timeout=float(config["COURSEWARE_XAPI_CONNECT_TIMEOUT"]),
+        read_timeout=float(config["COURSEWARE_XAPI_READ_TIMEOUT"]),
+        lease_seconds=int(config["COURSEWARE_XAPI_LEASE_SECONDS"]),
+    )
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _require_config() -> LrsConfig:
+    config = lrs_config()
+    if config is None:
+        raise click.ClickException(
+            "COURSEWARE_LRS_ENDPOINT is not set: statements stay "
+            "in the outbox until an LRS is configured"
+        )
+    return config
+
+
+@click.group("xapi")
+def xapi_cli() -> None:
+    """xAPI statements: delivery to the LRS and the outbox."""
+
+
+def _print_progress(report: Report) -> None:
+    click.echo(
+        f"  batch {report.batches}: {report.sent} sent, {report.retried} to retry, "
+        f"{report.dead} dead"
+    )
+
+
+@xapi_cli.command("deliver")
+@click.option(
+    "--once",
+    is_flag=True,
+    required=True,
+    help="Deliver what is due now, then exit (use `xapi worker` to keep going).",
+)
+@with_appcontext
+def deliver_command(once: bool) -> None:
+    """Deliver every statement that is due, once."""
+    config = _require_config()
+    session = get_session()
+    pending = session.scalar(
+        select(func.count())
+        .select_from(OutboxStatement)
+        .where(OutboxStatement.state == DeliveryState.PENDING)
+    )
+    click.echo(f"{pending} statement(s) pending")
+    report = deliver_pass(session, config, _owner(), progress=_print_progress)
+    click.echo(
+        f"done: {report.sent} sent, {report.retried} to retry later, {report.dead} dead"
+    )
+    if report.stopped:
+        raise click.ClickException(report.stopped)
+
+
+@xapi_cli.command("worker")
+@click.option("--max-seconds", type=float, default=None, help="Stop after this long.")
+@with_appcontext
+def worker_command(max_seconds: float | None) -> None:
+    """Deliver until stopped (SIGTERM or Ctrl-C end it after the current batch)."""
+    config = _require_config()
+    poll = float(current_app.config["COURSEWARE_XAPI_POLL_SECONDS"])
+    stop = {"now": False}
+
+    def _stop(_signum, _frame):
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    owner, started, sender = _owner(), time.monotonic(), Sender(config)
+    click.echo(f"xAPI worker {owner} delivering to {config.statements_url}")
+    try:
+        while not stop["now"]:
+            session = get_session()
+            report = deliver_pass(session, config, owner, sender=sender)
+            session.close()
+            if report.sent or report.dead or report.retried:
+                click.echo(
+                    f"{report.sent} sent, {report.retried} to retry, {report.dead} dead"
+                )
+            if report.stopped:
+                click.echo(report.stopped, err=True)
+                time.sleep(max(poll, 30))
+            if max_seconds is not None and time.monotonic() - started > max_seconds:
+                break
+            if not report.batches:
+                time.sleep(poll)
+    finally:
+        sender.close()
+
+
+@xapi_cli.command("status")
+@with_appcontext
+def status_command() -> None:
+    """Statements by delivery state, and the oldest one waiting."""
+    session = get_session()
+    counts = dict(
+        session.execute(
+            select(OutboxStatement.state, func.count()).group_by(OutboxStatement.state)
+        ).all()
+    )
+    for state in DeliveryState:
+        click.echo(f"{state.value:<8} {counts.get(state, 0)}")
+    oldest = session.scalar(
+        select(func.min(OutboxStatement.created_at)).where(
+            OutboxStatement.state == DeliveryState.PENDING
+        )
+    )
+    if oldest:
+        click.echo(f"oldest pending since {oldest:%Y-%m-%d %H:%M:%S} UTC")
+
+
+@xapi_cli.command("dead")
+@with_appcontext
+def dead_command() -> None:
+    """List statements the LRS rejected, with its reason."""
+    rows = get_session().scalars(
+        select(OutboxStatement)
+        .where(OutboxStatement.state == DeliveryState.DEAD)
+        .order_by(OutboxStatement.created_at)
+    )
+    count = 0
+    for row in rows:
+        count += 1
+        click.echo(
+            f"{row.id}  {row.verb:<12} {row.created_at:%Y-%m-%d %H:%M}  "
+            f"{row.last_error}"
+        )
+    click.echo(
+        f"{count} dead statement(s); after fixing the cause, `xapi requeue` "
+        "sends them again"
+    )
+
+
+@xapi_cli.command("requeue")
+@click.argument("ids", nargs=-1)
+@with_appcontext
+def requeue_command(ids: tuple[str, ...]) -> None:
+    """Send dead statements again (all, or the given ids)."""
+    session = get_session()
+    query = update(OutboxStatement).where(OutboxStatement.state == DeliveryState.DEAD)
+    if ids:
+        query = query.where(OutboxStatement.id.in_(ids))
+    result = session.execute(
+        query.values(state=DeliveryState.PENDING, tries=0, next_attempt_at=utcnow())
+    )
+    session.commit()
+    click.echo(f"{result.rowcount} statement(s) queued again")

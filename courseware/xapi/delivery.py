@@ -1,0 +1,307 @@
+"""Delivering the outbox to the LRS: leased claims, batches, retries, dead letters.
+
+Claims use leases so that several workers on several machines deliver each statement
+once: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, one ``UPDATE ... RETURNING`` (a write
+transaction) on SQLite. A worker that dies leaves its lease to expire; the statement is
+then sent again with the same bytes and the same id, which the LRS recognises.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import requests
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from courseware.db import utcnow
+from courseware.xapi.models import DeliveryState, OutboxStatement
+
+log = logging.getLogger(__name__)
+VERSION_HEADER = {"X-Experience-API-Version": "1.0.3"}
+
+
+@dataclass(frozen=True)
+class LrsConfig:
+    """Where and how to send."""
+
+    endpoint: str
+    username: str | None = None
+    password: str | None = None
+    batch_size: int = 50
+    connect_timeout: float = 3.0
+    read_timeout: float = 15.0
+    lease_seconds: int = 60
+    backoff_base: float = 2.0
+    backoff_cap: float = 600.0
+
+    @property
+    def statements_url(self) -> str:
+        return self.endpoint.rstrip("/") + "/statements"
+
+
+@dataclass
+class Report:
+    """What one delivery pass did."""
+
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    batches: int = 0
+    stopped: str | None = None  # why the pass stopped early (credentials)
+    transient: bool = False  # the LRS is failing now: stop this pass, retry later
+    errors: list[str] = field(default_factory=list)
+
+
+class CredentialsRejected(RuntimeError):
+    """401/403: an operator must fix the credentials; everything stays queued."""
+
+
+def claim(
+    session: Session, owner: str, limit: int, lease_seconds: int
+) -> list[OutboxStatement]:
+    """Lease up to ``limit`` due statements for ``owner`` and commit the lease."""
+    now = utcnow()
+    due = (
+        select(OutboxStatement.id)
+        .where(
+            OutboxStatement.state == DeliveryState.PENDING,
+            OutboxStatement.next_attempt_at <= now,
+            or_(
+                OutboxStatement.lease_until.is_(None), OutboxStatement.lease_until < now
+            ),
+        )
+        .order_by(OutboxStatement.created_at, OutboxStatement.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(
+        session.scalars(
+            update(OutboxStatement)
+            .where(OutboxStatement.id.in_(due.scalar_subquery()))
+            .values(
+                lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds)
+            )
+            .returning(OutboxStatement.id)
+        )
+    )
+    session.commit()
+    if not ids:
+        return []
+    rows = list(
+        session.scalars(
+            select(OutboxStatement).where(
+                OutboxStatement.id.in_(ids), OutboxStatement.lease_owner == owner
+            )
+        )
+    )
+    rows.sort(key=lambda r: (r.created_at, r.id))
+    return rows
+
+
+class Sender:
+    """One kept-alive HTTP session to the LRS."""
+
+    def __init__(self, config: LrsConfig) -> None:
+        self.config = config
+        self.http = requests.Session()
+        self.http.headers.update({**VERSION_HEADER, "Content-Type": "application/json"})
+        if config.username:
+            self.http.auth = (config.username, config.password or "")
+
+    def post(self, rows: list[OutboxStatement]) -> requests.Response:
+        """POST the stored bytes of ``rows`` as one JSON array."""
+        body = ("[" + ",".join(row.payload for row in rows) + "]").encode("utf-8")
+        return self.http.post(
+            self.config.statements_url,
+            data=body,
+            timeout=(self.config.connect_timeout, self.config.read_timeout),
+        )
+
+    def fetch(self, statement_id: str) -> dict | bool | None:
+        """The LRS's statement with this id, False if it has none, None if unknown."""
+        try:
+            response = self.http.get(
+                self.config.statements_url,
+                params={"statementId": statement_id},
+                timeout=(self.config.connect_timeout, self.config.read_timeout),
+            )
+        except requests.RequestException:
+            return None
+        if response.status_code == 200:
+            try:
+                return response.json()
+            except ValueError:
+                return None
+        if response.status_code == 404:
+            return False
+        return None
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        return max((parsedate_to_datetime(value) - utcnow()).total_seconds(), 0.0)
+    except (TypeError, ValueError):
+        return None
+
+
+def _release(
+    rows: list[OutboxStatement],
+    config: LrsConfig,
+    error: str,
+    response: requests.Response | None = None,
+) -> None:
+    """Back off: same bytes later, exponential with jitter, Retry-After honoured."""
+    for row in rows:
+        row.tries += 1
+        delay = min(
+            config.backoff_cap, config.backoff_base * 2 ** min(row.tries - 1, 20)
+        )
+        delay = random.uniform(delay / 2, delay)
+        delay = max(delay, _retry_after(response) or 0.0)
+        row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        row.lease_owner = row.lease_until = None
+        row.last_error = error[:2000]
+
+
+def _mark_sent(rows: list[OutboxStatement]) -> None:
+    now = utcnow()
+    for row in rows:
+        row.state, row.sent_at = DeliveryState.SENT, now
+        row.lease_owner = row.lease_until = None
+        row.last_error = None
+
+
+def _mark_dead(row: OutboxStatement, reason: str) -> None:
+    row.state = DeliveryState.DEAD
+    row.lease_owner = row.lease_until = None
+    row.last_error = reason[:2000]
+
+
+def deliver(sender: Sender, rows: list[OutboxStatement], report: Report) -> None:
+    """Send ``rows``; split on 400/409/413 until each outcome is known."""
+    if not rows:
+        return
+    report.batches += 1
+    try:
+        response = sender.post(rows)
+    except (TimeoutError, requests.Timeout, requests.ConnectionError) as exc:
+        _release(rows, sender.config, f"{type(exc).__name__}: {exc}")
+        report.retried += len(rows)
+        report.transient = True
+        return
+    status = response.status_code
+    if status in (200, 204):
+        _mark_sent(rows)
+        report.sent += len(rows)
+    elif status in (401, 403):
+        _release_without_penalty(rows, f"LRS refused the credentials ({status})")
+        raise CredentialsRejected(
+            f"the LRS answered {status}: check COURSEWARE_LRS_USERNAME "
+            "and COURSEWARE_LRS_PASSWORD; statements stay queued"
+        )
+    elif status in (400, 409, 413, 422) and len(rows) > 1:
+        middle = len(rows) // 2
+        deliver(sender, rows[:middle], report)
+        deliver(sender, rows[middle:], report)
+    elif status == 409:
+        _resolve_conflict(sender, rows[0], response, report)
+    elif status in (400, 413, 422):  # Ralph answers 422 for an invalid statement
+        _mark_dead(rows[0], f"{status}: {response.text[:1500]}")
+        report.dead += 1
+    else:  # 429, 5xx and anything unexpected: transient, same bytes later
+        _release(rows, sender.config, f"HTTP {status}: {response.text[:500]}", response)
+        report.retried += len(rows)
+        report.transient = True
+
+
+def _release_without_penalty(rows: list[OutboxStatement], error: str) -> None:
+    for row in rows:
+        row.lease_owner = row.lease_until = None
+        row.last_error = error
+
+
+def _essence(statement: dict) -> tuple:
+    """What makes two statements with one id the same event (LRSs add other fields)."""
+    context = statement.get("context") or {}
+    return (
+        statement.get("actor", {}).get("account"),
+        statement.get("verb", {}).get("id"),
+        statement.get("object", {}).get("id"),
+        context.get("registration"),
+        statement.get("result"),
+    )
+
+
+def _resolve_conflict(
+    sender: Sender, row: OutboxStatement, response: requests.Response, report: Report
+) -> None:
+    """409 for one statement: ours if the LRS holds the same event, else a conflict."""
+    stored = sender.fetch(row.id)
+    if stored is None:
+        _release(
+            [row], sender.config, "409, and the LRS could not be asked about the id"
+        )
+        report.retried += 1
+    elif stored is False:
+        _release([row], sender.config, "409 for an id the LRS does not hold")
+        report.retried += 1
+    elif _essence(stored) == _essence(json.loads(row.payload)):
+        _mark_sent([row])  # delivered before (e.g. by a worker that died); not twice
+        report.sent += 1
+    else:
+        _mark_dead(
+            row,
+            f"409: the LRS holds a different statement with id {row.id}: "
+            f"{response.text[:1000]}",
+        )
+        report.dead += 1
+
+
+def deliver_pass(
+    session: Session,
+    config: LrsConfig,
+    owner: str,
+    sender: Sender | None = None,
+    progress=None,
+    limit: int | None = None,
+) -> Report:
+    """Deliver everything due now, batch by batch; returns what happened."""
+    report = Report()
+    own_sender = sender is None
+    sender = sender or Sender(config)
+    try:
+        while limit is None or report.batches < limit:
+            rows = claim(session, owner, config.batch_size, config.lease_seconds)
+            if not rows:
+                break
+            try:
+                deliver(sender, rows, report)
+            except CredentialsRejected as exc:
+                report.stopped = str(exc)
+                session.commit()
+                log.error("%s", exc)
+                break
+            session.commit()
+            if progress:
+                progress(report)
+            if report.transient:
+                break
+    finally:
+        if own_sender:
+            sender.close()
+    return report

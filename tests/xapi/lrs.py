@@ -1,0 +1,211 @@
+"""A real LRS for the tests (Ralph), and a proxy in front of it that injects faults."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import bcrypt
+import requests
+
+HERE = Path(__file__).parent
+USERNAME, PASSWORD = "courseware", "lrs-password-for-tests"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Ralph:
+    """Ralph running in a subprocess with a filesystem store in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/xAPI"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> Ralph:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        auth = self.folder / "auth.json"
+        auth.write_text(
+            json.dumps(
+                [
+                    {
+                        "username": USERNAME,
+                        "hash": bcrypt.hashpw(
+                            PASSWORD.encode(), bcrypt.gensalt(4)
+                        ).decode(),
+                        "scopes": ["all"],
+                        "agent": {
+                            "mbox": "mailto:courseware@example.org",
+                            "objectType": "Agent",
+                        },
+                    }
+                ]
+            )
+        )
+        env = {
+            **os.environ,
+            "RALPH_RUNSERVER_BACKEND": "fs",
+            "RALPH_AUTH_FILE": str(auth),
+            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(
+                self.folder / "store"
+            ),
+            "RALPH_APP_DIR": str(self.folder / "app"),
+        }
+        (self.folder / "store").mkdir(exist_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "ralph_server.py"), str(self.port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=self.folder,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1)
+                return self
+            except requests.RequestException:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stderr.read().decode()) from None
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("Ralph did not start within 60 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process.stderr.close()
+            self.process = None
+
+    def statements(self) -> list[dict]:
+        """Every statement Ralph stored, from its store file (duplicates visible)."""
+        found = []
+        for path in (self.folder / "store").glob("*"):
+            for line in path.read_text().splitlines():
+                if line.strip():
+                    found.append(json.loads(line))
+        return found
+
+    def get(self, statement_id: str) -> requests.Response:
+        return requests.get(
+            f"{self.url}/statements",
+            params={"statementId": statement_id},
+            auth=(USERNAME, PASSWORD),
+            headers={"X-Experience-API-Version": "1.0.3"},
+            timeout=10,
+        )
+
+
+@dataclass
+class Faults:
+    """What the proxy does to the next requests (each list entry is used once)."""
+
+    plan: list[str] = field(
+        default_factory=list
+    )  # "500", "429", "timeout", "drop", "ok"
+    default: str = "ok"
+    seen: list[list[str]] = field(default_factory=list)  # statement ids per POST
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next(self) -> str:
+        with self.lock:
+            return self.plan.pop(0) if self.plan else self.default
+
+
+class FaultProxy:
+    """An HTTP proxy to the LRS that can fail, stall or cut connections on request."""
+
+    def __init__(self, target: str, faults: Faults) -> None:
+        self.target = target.rstrip("/")
+        self.origin = "/".join(self.target.split("/")[:3])
+        self.faults = faults
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _forward(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                action = proxy.faults.next() if method == "POST" else "ok"
+                if method == "POST" and body:
+                    ids = [s.get("id") for s in json.loads(body)]
+                    with proxy.faults.lock:
+                        proxy.faults.seen.append(ids)
+                if action == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if action in ("500", "503", "429", "400"):
+                    self.send_response(int(action))
+                    if action == "429":
+                        self.send_header("Retry-After", "0")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower()
+                    in ("authorization", "content-type", "x-experience-api-version")
+                }
+                upstream = requests.request(
+                    method,
+                    proxy.origin + self.path,
+                    data=body,
+                    headers=headers,
+                    timeout=30,
+                )
+                if (
+                    action == "timeout"
+                ):  # the LRS stored it, but the answer comes too late
+                    time.sleep(proxy.faults.delay or 3)
+                self.send_response(upstream.status_code)
+                for key in ("Content-Type", "X-Experience-API-Version"):
+                    if key in upstream.headers:
+                        self.send_header(key, upstream.headers[key])
+                self.send_header("Content-Length", str(len(upstream.content)))
+                self.end_headers()
+                self.wfile.write(upstream.content)
+
+            def do_POST(self):
+                self._forward("POST")
+
+            def do_GET(self):
+                self._forward("GET")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        prefix = (
+            "/" + self.target.split("/", 3)[3] if self.target.count("/") >= 3 else ""
+        )
+        self.url = f"http://127.0.0.1:{self.server.server_port}{prefix}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FaultProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
