@@ -40,7 +40,7 @@ i18n: $(BIN)/python
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
 	  --sort-output -o courseware/translations/messages.pot .
 	$(BIN)/pybabel update -d courseware/translations -i courseware/translations/messages.pot \
-	  --no-location --ignore-obsolete
+	  --ignore-obsolete --no-fuzzy-matching
 
 migrate: export COURSEWARE_ENV ?= development
 migrate:

@@ -113,10 +113,11 @@ class Courseware:
         from courseware.errors import register_error_pages
         from courseware.learn.blueprint import bp as learn_bp
         from courseware.quiz.blueprint import bp as quiz_bp
+        from courseware.xapi.blueprint import bp as xapi_bp
 
         prefix = app.config["COURSEWARE_URL_PREFIX"].rstrip("/") or None
         app.register_blueprint(make_core_blueprint(app), url_prefix=prefix)
-        for blueprint in (auth_bp, learn_bp, quiz_bp):
+        for blueprint in (auth_bp, learn_bp, quiz_bp, xapi_bp):
             app.register_blueprint(blueprint, url_prefix=prefix)
         login_view = app.view_functions["courseware_auth.login"]
         app.view_functions["courseware_auth.login"] = limiter.limit(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,9 @@ class Job:
     language: str
 
 
-def find_jobs(root: Path, modules=(), languages=()) -> list[Job]:
+def find_jobs(
+    root: Path, modules: Sequence[str] = (), languages: Sequence[str] = ()
+) -> list[Job]:
     """Every (module, language) to build, in course order, narrowed by the options."""
     course = yaml.safe_load((root / "modules" / "course.yaml").read_text("utf-8"))
     folder = root / "modules"

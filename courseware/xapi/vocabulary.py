@@ -35,6 +35,7 @@ TYPES = {
     "audio": ACTIVITY_TYPES + "media",
     "track": ACTIVITY_TYPES + "course",
     "certificate": "https://w3id.org/xapi/tla/activity-types/badge",
+    "profile": "http://adlnet.gov/expapi/activities/profile",
 }
 
 VIDEO_CATEGORY = VIDEO.rstrip("/")
@@ -52,9 +53,12 @@ def activity_base() -> str:
     return str(base).rstrip("/") if base else f"{site_url()}/xapi/activities"
 
 
+PROFILE = "https://w3id.org/xapi/cop-courseware"
+
+
 def extension(name: str) -> str:
-    """IRI of one of our own context or result extensions."""
-    return f"{site_url()}/xapi/extensions/{name}"
+    """IRI of one of our own extensions: the same on every site (see the profile)."""
+    return f"{PROFILE}/extensions/{name}"
 
 
 def activity_id(kind: str, *parts: str) -> str:

@@ -61,7 +61,7 @@ def test_context_carries_language_version_and_parents(statements):
         assert context["language"] == "en"
         assert (
             context["extensions"][
-                "http://127.0.0.1:5000/xapi/extensions/content-version"
+                "https://w3id.org/xapi/cop-courseware/extensions/content-version"
             ]
             == 1
         )
