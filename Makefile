@@ -7,12 +7,17 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install install-test chromium translations i18n migrate test test-pg lint clean
+.PHONY: run install install-test chromium translations i18n migrate content test test-pg lint clean
 
 ## Set everything up and serve on http://127.0.0.1:5000 with SQLite.
 run: export COURSEWARE_ENV ?= development
-run: install translations migrate
+run: install translations migrate content
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Check and publish the bundled course (nothing happens when it has not changed).
+content: export COURSEWARE_ENV ?= development
+content:
+	$(FLASK) courseware content publish --note "Bundled course" --by make
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

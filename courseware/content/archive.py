@@ -44,7 +44,8 @@ def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath:
         raise ArchiveError(
             name, "symbolic links are not allowed", "put the file itself in the archive"
         )
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    # Archivers without Unix modes (Windows) leave the file-type bits at 0: a file.
+    if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
         raise ArchiveError(name, "only files and folders are allowed")
     return path
 

@@ -67,6 +67,10 @@ def status_command(directory: str | None) -> None:
             word = "complete" if counts["complete"] == len(states) else "incomplete"
             details = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
             click.echo(f"  {module:<24} {word:<10} {details}")
+            for item, state in result.status.get(module, {}).get(lang, []):
+                if state != "complete":
+                    kind = "quiz" if item.startswith("quiz:") else "lesson"
+                    click.echo(f"      {state}: {kind} {item.removeprefix('quiz:')}")
     summary = "; ".join(
         f"{lang}: " + ", ".join(f"{n} {s}" for s, n in counts.items())
         for lang, counts in totals.items()
