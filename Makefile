@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run install install-test chromium translations i18n migrate content test test-pg lint clean
+.PHONY: run install install-test system-packages translations i18n migrate content test test-pg lint clean
 
 ## Set everything up and serve on http://127.0.0.1:5000 with SQLite.
 run: export COURSEWARE_ENV ?= development
@@ -26,15 +26,21 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
-install-test: $(BIN)/python chromium
+install-test: $(BIN)/python system-packages
 	$(BIN)/pip install --quiet -e '.[test]'
 
-## Debian's chromium for the browser tests (never a downloaded browser).
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+## Debian packages the tests use: chromium (browser tests; never a downloaded browser),
+## fonts-dejavu-core (certificate PDFs), zbar-tools and poppler-utils (reading the PDFs and
+## their QR codes back), ffmpeg (ffprobe checks the course videos).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core zbar-tools poppler-utils ffmpeg
+system-packages:
+	@missing=""; \
+	for pkg in $(SYSTEM_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 translations: $(BIN)/python

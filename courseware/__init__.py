@@ -21,6 +21,37 @@ from courseware.security import SecureWhenHttpsSessionInterface, add_security_he
 __all__ = ["Courseware", "create_app"]
 
 
+class _LoginManager(LoginManager):
+    """Flask-Login with strong session protection for signed-in sessions only.
+
+    Flask-Login's own check also rewrites every anonymous session that holds anything
+    (a CSRF token, a language) on every request, which costs a cookie per response.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        from flask import session
+
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+class _Limiter(Limiter):
+    """Flask-Limiter that only looks at the endpoints it limits (sign-in, verification).
+
+    Its before-request hook otherwise resolves limits for every request of every page.
+    """
+
+    limited_endpoints = frozenset(
+        {"courseware_auth.login", "courseware_certificates.verify"}
+    )
+
+    def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:
+        if in_middleware and request.endpoint not in self.limited_endpoints:
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+
 @dataclass
 class CoursewareState:
     """What the extension keeps per app, in ``app.extensions["courseware"]``."""
@@ -61,7 +92,7 @@ class Courseware:
         if type(app.session_interface) is type(Flask.session_interface):
             app.session_interface = SecureWhenHttpsSessionInterface()
 
-        limiter = Limiter(
+        limiter = _Limiter(
             get_remote_address,
             storage_uri=app.config["COURSEWARE_RATELIMIT_STORAGE_URI"],
             strategy="moving-window",
@@ -80,6 +111,7 @@ class Courseware:
         self._register_blueprints(app, limiter)
         app.after_request(commit_if_needed)
         app.after_request(self._headers)
+        app.after_request(self._compress)
 
         from courseware.cli import courseware_cli
 
@@ -89,7 +121,7 @@ class Courseware:
         if "csrf" not in app.extensions:
             CSRFProtect(app)
         if not hasattr(app, "login_manager"):
-            manager = LoginManager(app)
+            manager = _LoginManager(app)
             manager.session_protection = "strong"
         from courseware.auth.views import load_user
 
@@ -109,15 +141,24 @@ class Courseware:
 
     def _register_blueprints(self, app: Flask, limiter: Limiter) -> None:
         from courseware.auth.blueprint import bp as auth_bp
+        from courseware.certificates.blueprint import bp as certificates_bp
         from courseware.core.blueprint import make_core_blueprint
         from courseware.errors import register_error_pages
         from courseware.learn.blueprint import bp as learn_bp
         from courseware.quiz.blueprint import bp as quiz_bp
+        from courseware.teach.blueprint import bp as teach_bp
         from courseware.xapi.blueprint import bp as xapi_bp
 
         prefix = app.config["COURSEWARE_URL_PREFIX"].rstrip("/") or None
         app.register_blueprint(make_core_blueprint(app), url_prefix=prefix)
-        for blueprint in (auth_bp, learn_bp, quiz_bp, xapi_bp):
+        for blueprint in (
+            auth_bp,
+            learn_bp,
+            quiz_bp,
+            xapi_bp,
+            certificates_bp,
+            teach_bp,
+        ):
             app.register_blueprint(blueprint, url_prefix=prefix)
         login_view = app.view_functions["courseware_auth.login"]
         app.view_functions["courseware_auth.login"] = limiter.limit(
@@ -126,12 +167,25 @@ class Courseware:
             deduct_when=lambda response: response.status_code != 302,
             error_message="Too many sign-in attempts.",
         )(login_view)
+        verify_view = app.view_functions["courseware_certificates.verify"]
+        app.view_functions["courseware_certificates.verify"] = limiter.limit(
+            lambda: app.config["COURSEWARE_VERIFY_RATE_LIMIT"],
+            error_message="Too many certificate look-ups.",
+        )(verify_view)
         register_error_pages(app, standalone=self.standalone)
 
     def _headers(self, response):
         state = self._state()
         if state.standalone or (request.blueprint or "").startswith("courseware"):
             add_security_headers(response)
+        return response
+
+    def _compress(self, response):
+        state = self._state()
+        if state.standalone or (request.blueprint or "").startswith("courseware"):
+            from courseware.compression import compress
+
+            return compress(response)
         return response
 
     @staticmethod

@@ -41,6 +41,11 @@ DEFAULTS: dict[str, object] = {
     "COURSEWARE_ARGON2_MEMORY_COST": 65536,  # KiB: RFC 9106's second recommended option
     "COURSEWARE_ARGON2_PARALLELISM": 4,
     "COURSEWARE_PROXY_FIX": 0,  # number of trusted reverse proxies in front of the app
+    "COURSEWARE_CONTENT_CHECK_SECONDS": 1.0,  # how often a process re-reads the version
+    "COURSEWARE_CERTIFICATE_KEY_FILE": None,  # None: instance/certificate-ed25519.pem
+    # Fonts for certificates: Debian's fonts-dejavu-core.
+    "COURSEWARE_FONT_DIR": "/usr/share/fonts/truetype/dejavu",
+    "COURSEWARE_VERIFY_RATE_LIMIT": "30 per minute",
 }
 
 _BOOL_WORDS = {

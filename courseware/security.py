@@ -24,6 +24,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+BASELINE_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def is_safe_redirect(target: str | None) -> bool:
     """True only for a path on this site (no scheme, no host, no backslash tricks)."""
     if not target or not isinstance(target, str):
@@ -45,14 +55,12 @@ def safe_next(target: str | None, fallback: str) -> str:
 def add_security_headers(response: Response) -> Response:
     """Headers every courseware response carries."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    present = {key.lower() for key in headers.keys()}
+    for key, value in BASELINE_HEADERS:
+        if key.lower() not in present:
+            headers.add(key, value)
+    if request.is_secure and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", "max-age=31536000")
     return response
 
 

@@ -11,8 +11,3 @@ bp.add_url_rule("/login", "login", views.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", views.logout, methods=["POST"])
 bp.add_url_rule("/register", "register", views.register, methods=["GET", "POST"])
 bp.add_url_rule("/account", "account", views.account, methods=["GET", "POST"])
-
-
-@bp.app_context_processor
-def _logout_form():
-    return {"logout_form": views.LogoutForm}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,14 +116,27 @@ def _state():
 
 
 def active_course() -> Course | None:
-    """The active version (one small query a request; the snapshot is cached)."""
-    session = get_session()
-    row = session.execute(
-        select(ContentVersion.id, ContentVersion.number).where(ContentVersion.is_active)
-    ).first()
-    if row is None:
-        return None
-    return course_version(row.id)
+    """The active version; which one is active is re-read at most once a second.
+
+    Publishing or activating in this process takes effect at once (``forget_active``);
+    other processes follow within ``COURSEWARE_CONTENT_CHECK_SECONDS``.
+    """
+    caches = _state().caches
+    known = caches.get("active")
+    ttl = float(current_app.config["COURSEWARE_CONTENT_CHECK_SECONDS"])
+    now = time.monotonic()
+    if known is None or now - known[1] >= ttl:
+        version_id = get_session().scalar(
+            select(ContentVersion.id).where(ContentVersion.is_active)
+        )
+        known = (version_id, now)
+        caches["active"] = known
+    return None if known[0] is None else course_version(known[0])
+
+
+def forget_active() -> None:
+    """Make the next request look up the active version again."""
+    _state().caches.pop("active", None)
 
 
 def course_version(version_id: int) -> Course | None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from courseware.content.build import CheckResult, check_content, content_hash, snapshot
 from courseware.content.hashing import file_hash
 from courseware.content.models import ContentActivation, ContentVersion, MediaBlob
+from courseware.content.runtime import forget_active
 
 
 class PublishError(ValueError):
@@ -100,6 +101,7 @@ def _make_active(session: Session, version: ContentVersion, who: str | None) -> 
     version.is_active = True
     session.add(ContentActivation(version_id=version.id, activated_by=who))
     session.flush()
+    forget_active()
 
 
 def activate(session: Session, number: int, who: str | None = None) -> ContentVersion:

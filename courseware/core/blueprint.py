@@ -6,8 +6,9 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, url_for
+from flask import Blueprint, Flask, current_app, g, url_for
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 
 from courseware.i18n import LANGUAGE_NAMES, supported_languages, text_direction
 
@@ -22,10 +23,23 @@ def static_url(filename: str) -> str:
     folder = Path(current_app.config["COURSEWARE_STATIC_DIR"])
     path = folder / filename
     try:
-        version = _fingerprint(str(path), path.stat().st_mtime)
+        # Files change only in development: elsewhere skip the stat() per request.
+        stamp = path.stat().st_mtime if current_app.debug or current_app.testing else 0
+        version = _fingerprint(str(path), stamp)
     except OSError:
         version = "missing"
     return url_for("courseware.static", filename=filename, v=version)
+
+
+#: Stands for the CSRF token in pages cached for many visitors; replaced per response.
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
+def csrf_value() -> str:
+    """The CSRF token, or the placeholder while a shared page is being cached."""
+    if g.get("csrf_placeholder"):
+        return CSRF_PLACEHOLDER
+    return generate_csrf()
 
 
 class _StaticBlueprint(Blueprint):
@@ -74,6 +88,8 @@ def make_core_blueprint(app: Flask) -> Blueprint:
                 (code, LANGUAGE_NAMES.get(code, code)) for code in supported_languages()
             ],
             "static_url": static_url,
+            "csrf_value": csrf_value,
+            "text_dir": text_direction,
             "language_names": LANGUAGE_NAMES,
         }
 

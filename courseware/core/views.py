@@ -73,7 +73,3 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/", "home", home)
     bp.add_url_rule("/healthz", "healthz", healthz)
     bp.add_url_rule("/language", "set_language", set_language, methods=["POST"])
-
-    @bp.app_context_processor
-    def _language_form():
-        return {"language_form": LanguageForm}

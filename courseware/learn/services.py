@@ -52,10 +52,17 @@ def open_lesson(
     module_id: str,
     lesson_id: str,
     lang: str,
+    known: list[LessonProgress] | None = None,
 ) -> LessonProgress:
-    """Remember where the learner is; ``experienced`` on arrival (not on reload)."""
+    """Remember where the learner is; ``experienced`` on arrival (not on reload).
+
+    ``known`` may hold the module's progress rows already loaded by the caller.
+    """
     enrol = enrolment(session, user, course)
-    progress = _progress(session, user, module_id, lesson_id)
+    if known is None:
+        progress = _progress(session, user, module_id, lesson_id)
+    else:
+        progress = next((r for r in known if r.lesson_id == lesson_id), None)
     arrived = (enrol.resume_module, enrol.resume_lesson) != (module_id, lesson_id)
     if progress is None:
         progress = LessonProgress(
@@ -140,6 +147,19 @@ def save_position(
     session.flush()
 
 
+def module_progress(
+    session: Session, user: User, module_id: str
+) -> list[LessonProgress]:
+    """Every progress row of the learner in one module (one query)."""
+    return list(
+        session.scalars(
+            select(LessonProgress).where(
+                LessonProgress.user_id == user.id, LessonProgress.module_id == module_id
+            )
+        )
+    )
+
+
 def completed_lessons(session: Session, user: User, module_id: str) -> set[str]:
     """Ids of the module's lessons this learner completed (in any version)."""
     return set(
@@ -200,6 +220,9 @@ def update_completions(session: Session, user: User, course: Course, lang: str) 
                 )
             )
             record(session, events.track_completed(course, who, track), user.id)
+            from courseware.certificates.services import issue
+
+            issue(session, user, course, track, lang, who)
     session.flush()
 
 

@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -24,9 +25,9 @@ from flask_wtf import FlaskForm
 
 from courseware.content.runtime import Course, active_course, render_lesson
 from courseware.content.services import media_blob
+from courseware.core.blueprint import CSRF_PLACEHOLDER, csrf_value
 from courseware.db import get_session
 from courseware.learn import services
-from courseware.learn.models import LessonProgress
 
 
 class CompleteForm(FlaskForm):
@@ -122,18 +123,58 @@ def lesson(module_id: str, lesson_id: str):
     course = require_course()
     if course.lesson(module_id, lesson_id) is None:
         abort(404)
+    if not current_user.is_authenticated:
+        return _anonymous_lesson(course, module_id, lesson_id)
+    shown = course.lesson_language(module_id, lesson_id, interface_language())[0]
+    session = get_session()
+    enrol = services.enrolment(session, current_user, course)
+    rows = services.module_progress(session, current_user, module_id)
+    resume_time = None
+    if enrol.resume_lesson == lesson_id and enrol.resume_time:
+        resume_time = (enrol.resume_media, enrol.resume_time)
+    services.open_lesson(
+        session, current_user, course, module_id, lesson_id, shown, rows
+    )
+    done = {row.lesson_id for row in rows if row.completed_at is not None}
+    return _lesson_page(course, module_id, lesson_id, resume_time, done)
+
+
+def _anonymous_lesson(course: Course, module_id: str, lesson_id: str):
+    """Visitors all get the same page: render it once, then only swap the CSRF token."""
+    if session_has_flashes() or request.query_string:
+        return _lesson_page(course, module_id, lesson_id, None, set())
+    key = (
+        "lesson-page",
+        course.version_id,
+        module_id,
+        lesson_id,
+        interface_language(),
+        request.script_root,
+        current_app.config["COURSEWARE_URL_PREFIX"],
+    )
+    pages = current_app.extensions["courseware"].caches.setdefault("pages", {})
+    html = pages.get(key)
+    if html is None:
+        g.csrf_placeholder = True
+        try:
+            html = _lesson_page(course, module_id, lesson_id, None, set())
+        finally:
+            g.csrf_placeholder = False
+        pages[key] = html
+    return html.replace(CSRF_PLACEHOLDER, csrf_value())
+
+
+def session_has_flashes() -> bool:
+    from flask import session
+
+    return bool(session.get("_flashes"))
+
+
+def _lesson_page(
+    course: Course, module_id: str, lesson_id: str, resume_time, done: set[str]
+) -> str:
     wanted = interface_language()
     shown, reason = course.lesson_language(module_id, lesson_id, wanted)
-    session = get_session()
-    progress: LessonProgress | None = None
-    resume_time = None
-    if current_user.is_authenticated:
-        progress = services.open_lesson(
-            session, current_user, course, module_id, lesson_id, shown
-        )
-        enrol = services.enrolment(session, current_user, course)
-        if enrol.resume_lesson == lesson_id and enrol.resume_time:
-            resume_time = (enrol.resume_media, enrol.resume_time)
     ids = course.lesson_ids(module_id)
     index = ids.index(lesson_id)
     return render_template(
@@ -151,12 +192,8 @@ def lesson(module_id: str, lesson_id: str):
         following=ids[index + 1] if index + 1 < len(ids) else None,
         position=index + 1,
         count=len(ids),
-        progress=progress,
         resume_time=resume_time,
-        done=services.completed_lessons(session, current_user, module_id)
-        if current_user.is_authenticated
-        else set(),
-        form=CompleteForm(),
+        done=done,
     )
 
 

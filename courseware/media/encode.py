@@ -35,7 +35,7 @@ VIDEO = [
     "-deadline",
     "good",
     "-cpu-used",
-    "2",
+    "4",
     "-row-mt",
     "1",
 ]

@@ -199,3 +199,13 @@ def quiz_result(
         },
         context_extensions={extension("attempt"): attempt},
     )
+
+
+def certificate_earned(course, learner: Learner, track: dict) -> dict:
+    """A certificate for a completed track (its code stays on our server)."""
+    obj = activity(
+        activity_id("course", course.info["id"], "track", track["id"], "certificate"),
+        "certificate",
+        track["title"],
+    )
+    return _base(learner, verb="earned", obj=obj, grouping=[_course(course)])

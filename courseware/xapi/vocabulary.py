@@ -22,7 +22,7 @@ VERBS = {
     "played": (VIDEO + "verbs/played", "played"),
     "paused": (VIDEO + "verbs/paused", "paused"),
     "seeked": (VIDEO + "verbs/seeked", "seeked"),
-    "earned": ("https://w3id.org/xapi/tla/verbs/achieved", "achieved"),
+    "earned": ("http://id.tincanapi.com/verb/earned", "earned"),
 }
 
 TYPES = {
@@ -34,7 +34,7 @@ TYPES = {
     "video": VIDEO + "activity-type/video",
     "audio": ACTIVITY_TYPES + "media",
     "track": ACTIVITY_TYPES + "course",
-    "certificate": "https://w3id.org/xapi/tla/activity-types/badge",
+    "certificate": "https://w3id.org/xapi/cop-courseware/activity-types/certificate",
     "profile": "http://adlnet.gov/expapi/activities/profile",
 }
 

@@ -10,7 +10,8 @@ async function save() {
   const body = new FormData(form);
   body.set("action", "save");
   try {
-    const response = await fetch(form.action, {
+    // form.action would be the buttons named "action": read the attribute itself.
+    const response = await fetch(form.getAttribute("action"), {
       method: "POST",
       body,
       headers: { Accept: "application/json" },

@@ -10,7 +10,7 @@ README = Path(__file__).resolve().parents[2] / "modules" / "README.md"
 
 def worked_example() -> str:
     text = README.read_text(encoding="utf-8")
-    return text[text.index("## 7. Worked example"):]
+    return text[text.index("## 7. Worked example") :]
 
 
 def block_after(text: str, marker: str) -> str:
@@ -25,22 +25,35 @@ def test_the_readme_steps_add_a_lesson_and_a_question(course_dir, content, clien
     module = course_dir / "modules" / "sample"
     # Step 1 and 3: the two lesson files, exactly as printed.
     (module / "03-passwords.en.md").write_text(
-        block_after(example, "file `modules/sample/03-passwords.en.md`"), encoding="utf-8")
+        block_after(example, "file `modules/sample/03-passwords.en.md`"),
+        encoding="utf-8",
+    )
     (module / "03-passwords.ru.md").write_text(
-        block_after(example, "file `modules/sample/03-passwords.ru.md`"), encoding="utf-8")
+        block_after(example, "file `modules/sample/03-passwords.ru.md`"),
+        encoding="utf-8",
+    )
     # Step 2: add the id to the lessons list.
     yaml = module / "module.yaml"
-    yaml.write_text(yaml.read_text().replace("lessons: [intro, video]",
-                                             "lessons: [intro, video, passwords]"))
+    yaml.write_text(
+        yaml.read_text().replace(
+            "lessons: [intro, video]", "lessons: [intro, video, passwords]"
+        )
+    )
     # Step 4: append the question at the end of the questions list.
     quiz = course_dir / "quizzes" / "sample.yaml"
     text = quiz.read_text(encoding="utf-8")
     question = block_after(example, "**Step 4.**")
-    head, marker, tail = text.partition("\n# Written by `courseware content mark-translated`")
-    quiz.write_text(head.rstrip("\n") + "\n" + question + marker + tail, encoding="utf-8")
+    head, marker, tail = text.partition(
+        "\n# Written by `courseware content mark-translated`"
+    )
+    quiz.write_text(
+        head.rstrip("\n") + "\n" + question + marker + tail, encoding="utf-8"
+    )
     # Step 5: mark the translations, check.
     commands = block_after(example, "**Step 5.**").split()
-    paths = commands[commands.index("mark-translated") + 1:commands.index("mark-translated") + 3]
+    paths = commands[
+        commands.index("mark-translated") + 1 : commands.index("mark-translated") + 3
+    ]
     marked = content("mark-translated", "--root", course_dir, *paths)
     assert marked.exit_code == 0, marked.output
     checked = content("check", course_dir)

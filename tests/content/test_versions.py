@@ -15,8 +15,9 @@ INTRO_EN = "modules/sample/01-intro.en.md"
 
 
 def lesson_text(client, lang="en") -> str:
-    return client.get("/modules/sample/intro",
-                      headers={"Accept-Language": lang}).get_data(as_text=True)
+    return client.get(
+        "/modules/sample/intro", headers={"Accept-Language": lang}
+    ).get_data(as_text=True)
 
 
 def test_publish_change_publish_roll_back(client, content, course_dir):
@@ -24,23 +25,33 @@ def test_publish_change_publish_roll_back(client, content, course_dir):
     assert "published version 1" in result.output
     assert "Children have rights online as well as offline." in lesson_text(client)
 
-    edit(course_dir, INTRO_EN, "Children have rights online as well as offline.",
-         "Every child has the same rights online as offline.")
+    edit(
+        course_dir,
+        INTRO_EN,
+        "Children have rights online as well as offline.",
+        "Every child has the same rights online as offline.",
+    )
     status = content("status", course_dir)
     assert "sample                   incomplete 2 complete, 1 stale" in status.output
     assert "      stale: lesson intro" in status.output
     assert "summary: ru: 2 complete, 1 stale, 0 unknown, 0 missing" in status.output
     check = content("check", course_dir)
     assert check.exit_code == 0  # stale is a warning: publishing may go ahead
-    assert ("modules/sample/01-intro.ru.md:5: source_hash: warning: stale translation"
-            in check.output)
+    assert (
+        "modules/sample/01-intro.ru.md:5: source_hash: warning: stale translation"
+        in check.output
+    )
 
-    assert "published version 2" in content("publish", course_dir, "--note",
-                                             "new wording").output
+    assert (
+        "published version 2"
+        in content("publish", course_dir, "--note", "new wording").output
+    )
     assert "Every child has the same rights online as offline." in lesson_text(client)
     russian = lesson_text(client, "ru")
     assert 'lang="en"' in russian and "Every child has the same rights" in russian
-    assert 'class="notice"' in russian  # the stale Russian is not shown; a notice says so
+    assert (
+        'class="notice"' in russian
+    )  # the stale Russian is not shown; a notice says so
 
     versions = content("versions").output.splitlines()
     assert versions[0].startswith("*    2 ") and "new wording" in versions[0]
@@ -49,7 +60,10 @@ def test_publish_change_publish_roll_back(client, content, course_dir):
     assert "version 1 is now active" in content("activate", "1").output
     assert "Children have rights online as well as offline." in lesson_text(client)
     russian = lesson_text(client, "ru")
-    assert "У детей есть права и в интернете" in russian and 'class="notice"' not in russian
+    assert (
+        "У детей есть права и в интернете" in russian
+        and 'class="notice"' not in russian
+    )
     assert "version 2 is now active" in content("activate", "2").output
     assert "Every child has the same rights" in lesson_text(client)
 
@@ -70,28 +84,40 @@ def test_activating_an_unknown_version_says_so(content):
 def test_mark_translated_clears_the_stale_state(content, course_dir):
     edit(course_dir, INTRO_EN, "Children have rights", "Children keep their rights")
     assert "1 stale" in content("status", course_dir).output
-    result = content("mark-translated", "--root", course_dir,
-                     "modules/sample/01-intro.ru.md")
+    result = content(
+        "mark-translated", "--root", course_dir, "modules/sample/01-intro.ru.md"
+    )
     assert result.exit_code == 0 and "source_hash" in result.output
     assert "summary: ru: 3 complete, 0 stale" in content("status", course_dir).output
 
 
 def test_quiz_strings_go_stale_one_by_one(content, course_dir):
-    edit(course_dir, "quizzes/sample.yaml", "feedback: {en: Right., ru: Верно.}",
-         "feedback: {en: Right - 1989., ru: Верно.}")
+    edit(
+        course_dir,
+        "quizzes/sample.yaml",
+        "feedback: {en: Right., ru: Верно.}",
+        "feedback: {en: Right - 1989., ru: Верно.}",
+    )
     result = content("check", course_dir)
-    assert "quizzes/sample.yaml:17: translated_from: warning: stale translation in 'ru'" in (
-        result.output)
+    assert (
+        "quizzes/sample.yaml:17: translated_from: warning: stale translation in 'ru'"
+        in (result.output)
+    )
 
 
-def test_rendered_lessons_of_each_version_are_kept_apart(app, client, content, course_dir):
+def test_rendered_lessons_of_each_version_are_kept_apart(
+    app, client, content, course_dir
+):
     content("publish", course_dir, "--note", "first")
     client.get("/modules/sample/intro")
     edit(course_dir, INTRO_EN, "## Think about it", "## Think about this")
     content("publish", course_dir, "--note", "second")
     assert "Think about this" in lesson_text(client)
-    keys = [k for k in app.extensions["courseware"].caches["lessons"] if k[1:3] == (
-        "sample", "intro")]
+    keys = [
+        k
+        for k in app.extensions["courseware"].caches["lessons"]
+        if k[1:3] == ("sample", "intro")
+    ]
     assert len({k[0] for k in keys}) == 2
 
 
@@ -125,28 +151,52 @@ def add(name: str, data: bytes = b"x", mode: int | None = None, compress=True):
             info.external_attr = mode << 16
         info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         archive.writestr(info, data)
+
     return writer
 
 
 ARCHIVE_CASES = [
-    ("path traversal", [add("../evil.txt")], "../evil.txt: '..' in a path would write "
-     "outside the course folder"),
+    (
+        "path traversal",
+        [add("../evil.txt")],
+        "../evil.txt: '..' in a path would write outside the course folder",
+    ),
     ("nested traversal", [add("course/modules/../../../etc/x")], "'..' in a path"),
-    ("absolute path", [add("/etc/passwd")], "/etc/passwd: absolute paths are not allowed"),
-    ("windows drive", [add("C:/windows/x")], "C:/windows/x: absolute paths are not allowed"),
+    (
+        "absolute path",
+        [add("/etc/passwd")],
+        "/etc/passwd: absolute paths are not allowed",
+    ),
+    (
+        "windows drive",
+        [add("C:/windows/x")],
+        "C:/windows/x: absolute paths are not allowed",
+    ),
     ("backslash", [add("course\\..\\x")], "backslashes and NUL are not allowed"),
-    ("symlink", [add("course/modules/link", b"/etc/passwd", stat.S_IFLNK | 0o777)],
-     "course/modules/link: symbolic links are not allowed"),
-    ("device file", [add("course/dev", b"", stat.S_IFCHR | 0o600)],
-     "only files and folders are allowed"),
-    ("zip bomb", [add("course/modules/bomb.txt", b"\0" * (20 * 1024 * 1024))],
-     "compressed more than 100:1, a likely zip bomb"),
+    (
+        "symlink",
+        [add("course/modules/link", b"/etc/passwd", stat.S_IFLNK | 0o777)],
+        "course/modules/link: symbolic links are not allowed",
+    ),
+    (
+        "device file",
+        [add("course/dev", b"", stat.S_IFCHR | 0o600)],
+        "only files and folders are allowed",
+    ),
+    (
+        "zip bomb",
+        [add("course/modules/bomb.txt", b"\0" * (20 * 1024 * 1024))],
+        "compressed more than 100:1, a likely zip bomb",
+    ),
 ]
 
 
-@pytest.mark.parametrize("name,extra,message", ARCHIVE_CASES, ids=[c[0] for c in ARCHIVE_CASES])
-def test_hostile_archives_are_refused_and_publish_nothing(tmp_path, content, course_dir,
-                                                          name, extra, message):
+@pytest.mark.parametrize(
+    "name,extra,message", ARCHIVE_CASES, ids=[c[0] for c in ARCHIVE_CASES]
+)
+def test_hostile_archives_are_refused_and_publish_nothing(
+    tmp_path, content, course_dir, name, extra, message
+):
     content("publish", course_dir, "--note", "first")
     archive = tmp_path / "course.zip"
     archive.write_bytes(zip_of(course_dir, extra))
@@ -164,7 +214,9 @@ def test_too_many_files_and_not_a_zip(tmp_path, content, course_dir):
     limits = archive_module.ArchiveLimits(max_files=5)
     path = tmp_path / "course.zip"
     path.write_bytes(zip_of(course_dir))
-    with pytest.raises(archive_module.ArchiveError, match="entries; at most 5 are allowed"):
+    with pytest.raises(
+        archive_module.ArchiveError, match="entries; at most 5 are allowed"
+    ):
         archive_module.inspect_archive(path, limits)
     path.write_bytes(b"this is not a zip")
     result = content("import", path, "--note", "x")
@@ -179,11 +231,15 @@ def test_archive_without_modules_folder(tmp_path, content):
     assert "modules/: the archive has no modules/ folder at its top" in result.output
 
 
-def test_a_broken_course_in_an_archive_reports_its_problems(tmp_path, content, course_dir):
+def test_a_broken_course_in_an_archive_reports_its_problems(
+    tmp_path, content, course_dir
+):
     edit(course_dir, INTRO_EN, "alt: A child at a computer.\n", "")
     path = tmp_path / "course.zip"
     path.write_bytes(zip_of(course_dir))
     result = content("import", path, "--note", "x")
     assert result.exit_code == 1
-    assert "modules/sample/01-intro.en.md:10: alt: missing required field" in result.output
+    assert (
+        "modules/sample/01-intro.en.md:10: alt: missing required field" in result.output
+    )
     assert "nothing was published" in result.output

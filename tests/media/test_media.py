@@ -156,7 +156,7 @@ def test_first_lesson_shows_the_video_with_its_english_length(module):
 
 def test_all_media_stays_under_40_mb():
     files = (ROOT / "modules").glob("*/media/*")
-    assert sum(p.stat().st_size for p in files if p.is_file()) < 40 * 1024 * 1024
+    assert sum(p.stat().st_size for p in files if p.is_file()) < 40_000_000
 
 
 def test_cues_split_at_sentences_then_clauses_then_words():

@@ -41,7 +41,7 @@ def lrs_app(make_app, proxy):
 
 
 def journey(app, make_user, publish, username="amina-k", passing=True):
-    """A learner opens and completes both lessons and takes the quiz: 16 statements."""
+    """A learner opens and completes both lessons and takes the quiz: 17 statements."""
     publish()
     make_user(username)
     client = app.test_client()

@@ -66,9 +66,9 @@ def test_cli_delivers_everything_once(lrs_app, make_user, publish, ralph):
     runner = lrs_app.test_cli_runner()
     result = runner.invoke(args=["courseware", "xapi", "deliver", "--once"])
     assert result.exit_code == 0, result.output
-    assert "16 statement(s) pending" in result.output
-    assert "done: 16 sent, 0 to retry later, 0 dead" in result.output
-    assert states(lrs_app) == {"sent": 16}
+    assert "17 statement(s) pending" in result.output
+    assert "done: 17 sent, 0 to retry later, 0 dead" in result.output
+    assert states(lrs_app) == {"sent": 17}
     again = runner.invoke(args=["courseware", "xapi", "deliver", "--once"])
     assert "0 statement(s) pending" in again.output
     stored_once(ralph, lrs_app)
@@ -87,7 +87,7 @@ def test_without_an_lrs_statements_wait_in_the_outbox(app, make_user, publish):
     )
     assert result.exit_code == 1
     assert "COURSEWARE_LRS_ENDPOINT is not set" in result.output
-    assert states(app) == {"pending": 16}
+    assert states(app) == {"pending": 17}
 
 
 def test_outage_then_recovery(lrs_app, make_user, publish, ralph, faults):
@@ -95,18 +95,18 @@ def test_outage_then_recovery(lrs_app, make_user, publish, ralph, faults):
     faults.default = "drop"  # the LRS is unreachable: connections are cut
     report = run_pass(lrs_app)
     assert report.sent == 0 and report.retried == 5  # first batch, then backoff
-    assert states(lrs_app) == {"pending": 16}
+    assert states(lrs_app) == {"pending": 17}
     with lrs_app.app_context():
         rows = get_session().scalars(select(OutboxStatement)).all()
         delayed = [r for r in rows if r.tries == 1]
         assert len(delayed) == 5 and all(r.next_attempt_at > utcnow() for r in delayed)
         assert all("ConnectionError" in r.last_error for r in delayed)
     faults.default = "ok"
-    run_pass(lrs_app)  # delivers the 11 not yet tried; the 5 wait for their backoff
-    assert states(lrs_app) == {"sent": 11, "pending": 5}
+    run_pass(lrs_app)  # delivers the 12 not yet tried; the 5 wait for their backoff
+    assert states(lrs_app) == {"sent": 12, "pending": 5}
     due_now(lrs_app)
     run_pass(lrs_app)
-    assert states(lrs_app) == {"sent": 16}
+    assert states(lrs_app) == {"sent": 17}
     stored_once(ralph, lrs_app)
 
 
@@ -119,7 +119,7 @@ def test_5xx_429_and_timeouts_are_retried_with_the_same_bytes(
     for _ in range(6):
         run_pass(lrs_app)
         due_now(lrs_app)
-    assert states(lrs_app) == {"sent": 16}
+    assert states(lrs_app) == {"sent": 17}
     stored_once(ralph, lrs_app)
     posted = Counter(i for batch in faults.seen for i in batch)
     assert max(posted.values()) >= 2  # some statements really were sent twice...
@@ -142,10 +142,10 @@ def test_an_invalid_statement_is_isolated_and_kept_as_dead(
         )
         session.commit()
     report = run_pass(lrs_app)
-    assert report.dead == 1 and report.sent == 16
+    assert report.dead == 1 and report.sent == 17
     result = lrs_app.test_cli_runner().invoke(args=["courseware", "xapi", "dead"])
     assert bad_id in result.output and "422" in result.output
-    assert len(ralph.statements()) == 16
+    assert len(ralph.statements()) == 17
 
 
 def test_conflicts_are_checked_not_retried_blindly(lrs_app, make_user, publish, ralph):
@@ -172,7 +172,7 @@ def test_conflicts_are_checked_not_retried_blindly(lrs_app, make_user, publish, 
         timeout=10,
     ).raise_for_status()
     report = run_pass(lrs_app)
-    assert report.sent == 15 and report.dead == 1
+    assert report.sent == 16 and report.dead == 1
     with lrs_app.app_context():
         dead = get_session().get(OutboxStatement, different["id"])
         assert dead.state == DeliveryState.DEAD and "409" in dead.last_error
@@ -192,7 +192,7 @@ def test_wrong_credentials_stop_and_keep_everything(
     )
     assert result.exit_code == 1
     assert "the LRS answered 401: check COURSEWARE_LRS_USERNAME" in result.output
-    assert states(app) == {"pending": 16}
+    assert states(app) == {"pending": 17}
 
 
 def test_two_workers_deliver_each_statement_once(
@@ -214,9 +214,9 @@ def test_two_workers_deliver_each_statement_once(
     for thread in threads:
         thread.join()
     assert errors == []
-    assert states(lrs_app) == {"sent": 48}
+    assert states(lrs_app) == {"sent": 51}
     posted = Counter(i for batch in faults.seen for i in batch)
-    assert len(posted) == 48 and max(posted.values()) == 1  # no statement claimed twice
+    assert len(posted) == 51 and max(posted.values()) == 1  # no statement claimed twice
     stored_once(ralph, lrs_app)
 
 
@@ -260,9 +260,9 @@ def test_a_killed_worker_loses_nothing(
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
     leased = states(lrs_app)
-    assert leased == {"pending": 16}  # nothing lost, nothing marked sent
+    assert leased == {"pending": 17}  # nothing lost, nothing marked sent
     time.sleep(2.5)  # the dead worker's lease expires
     faults.delay = 0
     run_pass(lrs_app, "second-worker")
-    assert states(lrs_app) == {"sent": 16}
+    assert states(lrs_app) == {"sent": 17}
     stored_once(ralph, lrs_app)

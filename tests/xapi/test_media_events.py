@@ -159,7 +159,7 @@ def test_the_profile_is_published(client, outbox, app, make_user, publish):
     assert response.mimetype == "application/ld+json"
     profile = response.json
     assert profile["id"] == "https://w3id.org/xapi/cop-courseware"
-    assert len(profile["templates"]) == 15
+    assert len(profile["templates"]) == 16
 
 
 def test_every_learning_statement_fits_the_profile(app, make_user, publish, outbox):

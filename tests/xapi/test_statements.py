@@ -33,6 +33,7 @@ def test_a_learner_journey_emits_the_expected_statements(statements):
         "passed",
         "completed",
         "completed",
+        "earned",
     ]
 
 

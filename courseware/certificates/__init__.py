@@ -1,0 +1,1 @@
+"""Verifiable certificates: issued on track completion, signed, revocable."""

@@ -1,0 +1,1 @@
+"""Teaching: classes and meeting cohorts, assignments, dashboards."""

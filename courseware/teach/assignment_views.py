@@ -1,0 +1,134 @@
+"""Assignments: give a module or a track to a group or to some learners."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from courseware.content.runtime import Course, active_course
+from courseware.db import get_session
+from courseware.learn.views import content_language
+from courseware.teach import assignments as service
+from courseware.teach.access import group_view
+from courseware.teach.forms import ActionForm, AssignmentForm
+from courseware.teach.models import Group
+from courseware.teach.report import item_title, load_learners
+from courseware.teach.services import TeachError
+
+
+def _item_choices(course: Course | None, lang: str) -> dict:
+    if course is None:
+        return {}
+    modules = [
+        (f"module:{mid}", course.text(m["title"], lang))
+        for mid, m in course.modules.items()
+    ]
+    tracks = [
+        (f"track:{t['id']}", course.text(t["title"], lang)) for t in course.tracks
+    ]
+    return {_("Modules"): modules, _("Tracks"): tracks}
+
+
+def _form(group: Group, course: Course | None, lang: str, **kwargs) -> AssignmentForm:
+    form = AssignmentForm(**kwargs)
+    form.item.choices = _item_choices(course, lang)
+    form.learners.choices = [
+        SelectChoice(lr.user_id, lr.label) for lr in load_learners(get_session(), group)
+    ]
+    return form
+
+
+@group_view
+def new_assignment(group: Group):
+    """Assign a module or a track, with an optional due date."""
+    course = active_course()
+    lang = content_language(course) if course else "en"
+    form = _form(group, course, lang)
+    if form.validate_on_submit():
+        kind, _sep, item_id = form.item.data.partition(":")
+        try:
+            service.assign(
+                get_session(),
+                course,
+                group,
+                kind,
+                item_id,
+                service.due_at(group, form.due_date.data, form.due_time.data),
+                form.learners.data,
+            )
+        except TeachError as exc:
+            form.item.errors.append(str(exc))
+        else:
+            flash(_("Assigned."), "success")
+            return redirect(url_for("courseware_teach.group", group_id=group.id))
+    return render_template(
+        "courseware/teach/assignment_form.html",
+        group=group,
+        form=form,
+        course=course,
+        assignment=None,
+        title=None,
+    )
+
+
+def _assignment_or_404(group: Group, assignment_id: int):
+    try:
+        return service.find_assignment(get_session(), group, assignment_id)
+    except TeachError:
+        abort(404)
+
+
+@group_view
+def edit_assignment(group: Group, assignment_id: int):
+    """Change the due date or the learners of an assignment."""
+    assignment = _assignment_or_404(group, assignment_id)
+    course = active_course()
+    lang = content_language(course) if course else "en"
+    session = get_session()
+    local = service.local_time(group, assignment.due_at)
+    form = _form(
+        group,
+        course,
+        lang,
+        data={
+            "item": f"{assignment.kind}:{assignment.item_id}",
+            "due_date": local.date() if local else None,
+            "due_time": local.time() if local else None,
+            "learners": service.chosen_learners(session, assignment),
+        },
+    )
+    del form.item  # the item stays: learning records refer to it
+    if form.validate_on_submit():
+        try:
+            service.update_assignment(
+                session,
+                group,
+                assignment,
+                service.due_at(group, form.due_date.data, form.due_time.data),
+                form.learners.data,
+            )
+        except TeachError as exc:
+            form.learners.errors.append(str(exc))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("courseware_teach.group", group_id=group.id))
+    return render_template(
+        "courseware/teach/assignment_form.html",
+        group=group,
+        form=form,
+        course=course,
+        assignment=assignment,
+        title=item_title(course, assignment.kind, assignment.item_id, lang),
+    )
+
+
+@group_view
+def delete_assignment(group: Group, assignment_id: int):
+    """Delete an assignment (the learners' records stay)."""
+    assignment = _assignment_or_404(group, assignment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.unassign(get_session(), assignment)
+    flash(_("Assignment deleted."), "success")
+    return redirect(url_for("courseware_teach.group", group_id=group.id))

@@ -1,0 +1,60 @@
+"""A class of 500 learners costs the same number of SQL queries as a class of 5."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.dashboard import QueryCounter, populate
+from courseware.content.runtime import active_course
+from courseware.db import get_session
+from courseware.teach.services import create_group
+from tests.teach.conftest import two_module_course
+
+PAGES = ("/dashboard", "/roster", "/export/progress.csv", "/export/answers.csv", "")
+#: What the dashboard may cost: user, group, active content, members, assignments,
+#: chosen learners, extensions, lessons, attempts, completions, 2 for questions.
+DASHBOARD_QUERIES = 12
+
+
+@pytest.fixture
+def app(make_app):
+    # Look the active content version up on every request: counts stay exact.
+    return make_app(COURSEWARE_CONTENT_CHECK_SECONDS=0)
+
+
+def test_query_counts_do_not_grow_with_class_size(
+    app, client, publish, make_user, login, tmp_path
+):
+    publish(two_module_course(tmp_path))
+    teacher = make_user("teacher", role="teacher")
+    groups = {}
+    with app.app_context():
+        session = get_session()
+        course = active_course()
+        for size in (5, 500):
+            group = create_group(
+                session,
+                teacher,
+                kind="class",
+                name=f"Class of {size}",
+                prefix=f"c{size}",
+                timezone="UTC",
+            )
+            populate(session, group, course, size, items=10)
+            groups[size] = group.id
+        session.commit()
+    login(teacher)
+    engine = app.extensions["courseware"].engine
+    counts: dict[str, dict[int, int]] = {}
+    for size, group_id in groups.items():
+        for page in PAGES:
+            path = f"/teach/groups/{group_id}{page}"
+            with QueryCounter(engine) as counter, client.get(path) as response:
+                assert response.status_code == 200
+                body = response.get_data(as_text=True)
+            counts.setdefault(page or "/", {})[size] = counter.count
+            if page == "/dashboard":
+                assert body.count('<th scope="row"><a href="/teach/groups/') >= size
+    for page, by_size in counts.items():
+        assert by_size[5] == by_size[500], (page, by_size)
+    assert counts["/dashboard"][500] <= DASHBOARD_QUERIES, counts
