@@ -205,6 +205,8 @@ def main(argv: list[str] | None = None) -> None:
                 "COURSEWARE_ARGON2_MEMORY_COST": 8192,
                 "COURSEWARE_ARGON2_PARALLELISM": 1,
                 "WTF_CSRF_ENABLED": False,
+                # Look the active content up on every request: exact query counts.
+                "COURSEWARE_CONTENT_CHECK_SECONDS": 0,
             }
         )
         app.instance_path = tmp

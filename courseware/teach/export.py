@@ -16,7 +16,7 @@ from courseware.quiz.models import QuizAnswer, QuizAttempt
 from courseware.teach.assignments import local_time
 from courseware.teach.insights import describe_response
 from courseware.teach.models import Group, Membership
-from courseware.teach.report import COMPLETED, Report, certificate_url, item_title
+from courseware.teach.report import COMPLETED, Report, item_title
 
 BOM = "\ufeff"
 #: A cell starting with one of these is a formula in a spreadsheet: neutralise it.
@@ -100,7 +100,9 @@ def progress_rows(report: Report, lang: str) -> Iterator[list]:
                 cell.version if cell.status == COMPLETED else "",
                 _iso(group, cell.due_at),
                 "yes" if cell.extended else "",
-                certificate_url(learner.user_id, assignment.kind, assignment.item_id)
+                report.certificate_url(
+                    learner.user_id, assignment.kind, assignment.item_id
+                )
                 if cell.status == COMPLETED
                 else "",
             ]

@@ -10,10 +10,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from courseware.auth.models import User
+from courseware.certificates.models import Certificate
 from courseware.content.runtime import Course
 from courseware.db import utcnow
 from courseware.learn.models import Completion, LessonProgress
@@ -94,6 +96,13 @@ class Report:
     cells: dict[tuple[int, int], Cell]
     activity: Activity
     now: datetime
+    #: (learner id, track id) -> code of the learner's standing track certificate
+    certificates: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    def certificate_url(self, user_id: int, kind: str, item_id: str) -> str:
+        """The public verification page of a completed track's certificate, or ""."""
+        code = self.certificates.get((user_id, item_id)) if kind == "track" else None
+        return url_for("courseware_certificates.verify", code=code) if code else ""
 
     def cell(self, learner: Learner, assignment: Assignment) -> Cell:
         """The learner's state on the assignment."""
@@ -118,12 +127,6 @@ class Report:
     def module_ids(self) -> set[str]:
         """Module ids the group's assignments cover."""
         return assigned_modules(self.course, self.assignments)
-
-
-def certificate_url(user_id: int, kind: str, item_id: str) -> str:
-    """HOOK for certificates: the URL of a completed item's certificate, or ""."""
-    # The certificates capability fills this in; rosters and exports show it.
-    return ""
 
 
 def item_title(course: Course | None, kind: str, item_id: str, lang: str) -> str:
@@ -251,7 +254,19 @@ def load_report(
                 extended is not None,
                 now,
             )
-    return Report(group, course, learners, assignments, cells, activity, now)
+    certificates = {
+        (user_id, track_id): code
+        for user_id, track_id, code in session.execute(
+            select(Certificate.user_id, Certificate.track_id, Certificate.code).where(
+                Certificate.user_id.in_(members_of(group)),
+                Certificate.revoked_at.is_(None),
+                Certificate.payload.is_not(None),
+            )
+        )
+    }
+    return Report(
+        group, course, learners, assignments, cells, activity, now, certificates
+    )
 
 
 def modules_of(course: Course | None, assignment: Assignment) -> list[str]:

@@ -18,7 +18,6 @@ from courseware.teach.models import Group
 from courseware.teach.report import (
     Report,
     assigned_modules,
-    certificate_url,
     item_title,
     load_report,
 )
@@ -111,7 +110,7 @@ def roster(group: Group):
                 url
                 for a in report.assignments
                 if report.cell(lr, a).done
-                and (url := certificate_url(lr.user_id, a.kind, a.item_id))
+                and (url := report.certificate_url(lr.user_id, a.kind, a.item_id))
             ]
             for lr in report.learners
         },

@@ -23,7 +23,8 @@ def real_course(publish):
 
 def sign_in(page, url: str, username: str) -> None:
     page.page.goto(url + "/login")
-    page.page.keyboard.type(username)  # the username field has focus on arrival
+    page.page.focus("#username")  # autofocus is tested in test_keyboard_sign_in.py
+    page.page.keyboard.type(username)
     page.page.keyboard.press("Tab")
     page.page.keyboard.type(PASSWORD)
     with page.page.expect_navigation():

@@ -232,3 +232,38 @@ def test_meeting_roster_before_and_after_a_delegate_completes(
     assert ready == {"amina": "✗ Not ready", "boris": "✓ Ready", "chen": "✗ Not ready"}
     assert rows_of(html)[2][2] == "✓ Completed version 1"
     assert rows_of(html)[3][2] == "In progress"
+
+
+def test_roster_links_each_delegates_certificate(app, publish, make_user, make_group):
+    from courseware.certificates.models import Certificate
+    from courseware.db import get_session
+
+    publish()
+    organiser = make_user("organiser", role="teacher")
+    cohort = make_group(organiser, kind="cohort", name="WG", meeting_name="WG meeting")
+    org = sign_in(app, "organiser")
+    post(org, f"/teach/groups/{cohort.id}/assignments/new", {"item": "track:delegates"})
+    post(org, f"/teach/groups/{cohort.id}/code", {"days": "30"})
+    page = org.get(f"/teach/groups/{cohort.id}").get_data(as_text=True)
+    code = re.search(r'class="join-code" translate="no">([\w-]+)<', page).group(1)
+    make_user("boris")
+    boris = sign_in(app, "boris")
+    post(boris, "/join", {"code": code})
+    complete_lessons(boris)
+    take_quiz(boris)
+    with app.app_context():
+        certificate = get_session().scalars(select(Certificate)).one()
+    # No link until the delegate has chosen the printed name (the PDF is then signed).
+    assert "/verify/" not in org.get(f"/teach/groups/{cohort.id}/roster").get_data(
+        as_text=True
+    )
+    post(
+        boris,
+        f"/certificates/{certificate.code}",
+        {"name": "Boris Ivanov"},
+        token_from=f"/certificates/{certificate.code}",
+    )
+    html = org.get(f"/teach/groups/{cohort.id}/roster").get_data(as_text=True)
+    assert f'href="/verify/{certificate.code}"' in html
+    _response, rows = download(org, f"/teach/groups/{cohort.id}/export/progress.csv")
+    assert rows[0]["certificate_url"] == f"/verify/{certificate.code}"
