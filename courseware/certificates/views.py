@@ -83,8 +83,9 @@ def pdf(code: str):
         data,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition":
-                f'attachment; filename="certificate-{certificate.code}.pdf"',
+            "Content-Disposition": (
+                f'attachment; filename="certificate-{certificate.code}.pdf"'
+            ),
             "Cache-Control": "private, no-store",
         },
     )

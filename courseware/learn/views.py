@@ -28,6 +28,8 @@ from courseware.content.services import media_blob
 from courseware.core.blueprint import CSRF_PLACEHOLDER, csrf_value
 from courseware.db import get_session
 from courseware.learn import services
+from courseware.xapi.monitor import recorded_activities
+from courseware.xapi.vocabulary import activity_id
 
 
 class CompleteForm(FlaskForm):
@@ -251,8 +253,11 @@ def progress_page():
     """The learner's own progress: modules, tracks, quiz results."""
     course = require_course()
     summary = services.progress_summary(get_session(), current_user, course)
+    recorded = recorded_activities(get_session(), current_user.id)
     return render_template(
         "courseware/learn/progress.html",
+        recorded=recorded,
+        activity_id=activity_id,
         course=course,
         lang=content_language(course),
         summary=summary,

@@ -11,3 +11,4 @@ bp.add_url_rule(
     "/xapi/media-events", "media_events", views.media_events, methods=["POST"]
 )
 bp.add_url_rule("/xapi/profile", "profile", views.profile)
+bp.add_url_rule("/admin/xapi", "admin", views.admin, methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from courseware.db import get_session, utcnow
 from courseware.xapi.delivery import LrsConfig, Report, Sender, deliver_pass
 from courseware.xapi.models import DeliveryState, OutboxStatement
+from courseware.xapi.monitor import health
 
 
 def lrs_config() -> LrsConfig | None:
@@ -124,22 +125,13 @@ def worker_command(max_seconds: float | None) -> None:
 @xapi_cli.command("status")
 @with_appcontext
 def status_command() -> None:
-    """Statements by delivery state, and the oldest one waiting."""
-    session = get_session()
-    counts = dict(
-        session.execute(
-            select(OutboxStatement.state, func.count()).group_by(OutboxStatement.state)
-        ).all()
-    )
-    for state in DeliveryState:
-        click.echo(f"{state.value:<8} {counts.get(state, 0)}")
-    oldest = session.scalar(
-        select(func.min(OutboxStatement.created_at)).where(
-            OutboxStatement.state == DeliveryState.PENDING
-        )
-    )
-    if oldest:
-        click.echo(f"oldest pending since {oldest:%Y-%m-%d %H:%M:%S} UTC")
+    """Statements by delivery state, the oldest one waiting and the last LRS error."""
+    found = health(get_session())
+    for state, count in found.counts.items():
+        click.echo(f"{state:<8} {count}")
+    if found.oldest_age_seconds is not None:
+        click.echo(f"oldest pending: {found.oldest_age_seconds} s")
+    click.echo(f"last LRS error: {found.last_error or '-'}")
 
 
 @xapi_cli.command("dead")

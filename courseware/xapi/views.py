@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from importlib import resources
 
-from flask import Response, abort, jsonify, request
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import update
 
-from courseware.db import get_session
+from courseware.auth.models import Role
+from courseware.db import get_session, utcnow
 from courseware.learn.services import learner
 from courseware.learn.views import content_language, require_course
 from courseware.xapi.media import accept
+from courseware.xapi.models import DeliveryState, OutboxStatement
+from courseware.xapi.monitor import dead_letters, health
 
 MAX_EVENTS = 200
 
@@ -42,4 +57,31 @@ def profile():
         text,
         mimetype="application/ld+json",
         headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+class RequeueForm(FlaskForm):
+    """Send the dead letters again (CSRF only)."""
+
+
+@login_required
+def admin():
+    """Delivery at a glance for administrators, with dead letters and reasons."""
+    if not current_user.has_role(Role.ADMIN):
+        abort(403)
+    session = get_session()
+    form = RequeueForm()
+    if form.validate_on_submit():
+        result = session.execute(
+            update(OutboxStatement)
+            .where(OutboxStatement.state == DeliveryState.DEAD)
+            .values(state=DeliveryState.PENDING, tries=0, next_attempt_at=utcnow())
+        )
+        flash(_("%(n)d statement(s) will be sent again.", n=result.rowcount), "success")
+        return redirect(url_for("courseware_xapi.admin"))
+    return render_template(
+        "courseware/xapi/admin.html",
+        health=health(session),
+        dead=dead_letters(session),
+        form=form,
     )

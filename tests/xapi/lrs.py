@@ -35,7 +35,10 @@ class Ralph:
         self.url = f"http://127.0.0.1:{self.port}/xAPI"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> Ralph:
+    def start(self, keep_port: bool = False) -> Ralph:
+        if not keep_port:
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}/xAPI"
         self.folder.mkdir(parents=True, exist_ok=True)
         auth = self.folder / "auth.json"
         auth.write_text(
@@ -65,6 +68,7 @@ class Ralph:
             "RALPH_APP_DIR": str(self.folder / "app"),
         }
         (self.folder / "store").mkdir(exist_ok=True)
+        (self.folder / "app").mkdir(exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, str(HERE / "ralph_server.py"), str(self.port)],
             env=env,
@@ -83,6 +87,10 @@ class Ralph:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("Ralph did not start within 60 s")
+
+    def start_again(self) -> Ralph:
+        """Start the stopped server again, same port and same store."""
+        return self.start(keep_port=True)
 
     def stop(self) -> None:
         if self.process is not None:
