@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, url_for
+from flask import Blueprint, Flask, current_app, g, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
@@ -35,11 +37,34 @@ def static_url(filename: str) -> str:
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
+_SIGNED: OrderedDict[str, tuple[str, float]] = OrderedDict()
+_SIGNED_TTL = 60.0  # seconds a signed token is reused; Flask-WTF accepts it for an hour
+
+
 def csrf_value() -> str:
-    """The CSRF token, or the placeholder while a shared page is being cached."""
+    """The CSRF token, or the placeholder while a shared page is being cached.
+
+    Signing the session's token costs more than rendering a cached page, so the signed
+    form is reused for a minute per session token (it stays valid for an hour).
+    """
     if g.get("csrf_placeholder"):
         return CSRF_PLACEHOLDER
-    return generate_csrf()
+    raw = session.get("csrf_token")
+    # Tokens are signed with each app's own secret: key the cache by app too.
+    key = f"{id(current_app._get_current_object())}:{raw}"
+    now = time.monotonic()
+    if raw and (hit := _SIGNED.get(key)) and now - hit[1] < _SIGNED_TTL:
+        g.csrf_token = hit[0]
+        return hit[0]
+    token = generate_csrf()
+    raw = session.get("csrf_token")
+    if raw:
+        key = f"{id(current_app._get_current_object())}:{raw}"
+        _SIGNED[key] = (token, now)
+        _SIGNED.move_to_end(key)
+        while len(_SIGNED) > 10000:
+            _SIGNED.popitem(last=False)
+    return token
 
 
 class _StaticBlueprint(Blueprint):

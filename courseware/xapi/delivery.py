@@ -17,7 +17,8 @@ from email.utils import parsedate_to_datetime
 
 import requests
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import utcnow
 from courseware.xapi.models import DeliveryState, OutboxStatement
@@ -179,11 +180,24 @@ def _release(
 
 
 def _mark_sent(rows: list[OutboxStatement]) -> None:
-    now = utcnow()
-    for row in rows:
-        row.state, row.sent_at = DeliveryState.SENT, now
-        row.lease_owner = row.lease_until = None
-        row.last_error = None
+    """One UPDATE for the whole batch (per-row updates cost a round trip each)."""
+    session = object_session(rows[0])
+    values = {
+        "state": DeliveryState.SENT,
+        "sent_at": utcnow(),
+        "lease_owner": None,
+        "lease_until": None,
+        "last_error": None,
+    }
+    session.execute(
+        update(OutboxStatement)
+        .where(OutboxStatement.id.in_([row.id for row in rows]))
+        .values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    for row in rows:  # keep the loaded objects in step without another flush
+        for key, value in values.items():
+            set_committed_value(row, key, value)
 
 
 def _mark_dead(row: OutboxStatement, reason: str) -> None:
