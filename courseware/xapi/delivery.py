@@ -310,11 +310,15 @@ def deliver_pass(
                 session.commit()
                 log.error("%s", exc)
                 break
-            session.commit()
+            # The batch's outcome is committed with the next claim: one commit a batch.
+            # Should the worker die in between, the lease expires and the LRS sees the
+            # same ids again, which it recognises.
+            session.flush()
             if progress:
                 progress(report)
             if report.transient:
                 break
+        session.commit()
     finally:
         if own_sender:
             sender.close()
