@@ -78,6 +78,29 @@ class QuestionType:
         """Ids that must be the same in every version of the question."""
         return (self.name,)
 
+    @staticmethod
+    def entry_texts(
+        q: dict, field: str, prefix: str, keys: tuple[str, ...]
+    ) -> list[tuple[str, tuple, dict]]:
+        """Texts of a list's entries, keyed ``<prefix>.<entry id>.<key>``."""
+        return [
+            (f"{prefix}.{entry.get('id')}.{key}", (field, index, key), entry.get(key))
+            for index, entry in enumerate(q.get(field) or [])
+            for key in keys
+        ]
+
+    @staticmethod
+    def duplicate_ids(
+        items: list[dict], field: str, noun: str = "entry"
+    ) -> list[tuple[tuple, str, str]]:
+        """A problem for every id used a second time in ``items``."""
+        ids = [item.get("id") for item in items]
+        return [
+            ((field, i, "id"), f"duplicate id {cid!r}", f"give every {noun} its own id")
+            for i, cid in enumerate(ids)
+            if cid in ids[:i]
+        ]
+
     def check(self, q: dict, languages: list[str]) -> list[tuple[tuple, str, str]]:
         """Answer-key rules beyond the schema: (field path, message, hint)."""
         return []
@@ -116,20 +139,10 @@ class ChoiceQuestion(QuestionType):
     interaction_type = "choice"
 
     def texts(self, q):
-        found = [("text", ("text",), q.get("text") or {})]
-        for index, choice in enumerate(q.get("choices") or []):
-            cid = choice.get("id")
-            found.append(
-                (f"choice.{cid}.text", ("choices", index, "text"), choice.get("text"))
-            )
-            found.append(
-                (
-                    f"choice.{cid}.feedback",
-                    ("choices", index, "feedback"),
-                    choice.get("feedback"),
-                )
-            )
-        return found
+        return [
+            ("text", ("text",), q.get("text") or {}),
+            *self.entry_texts(q, "choices", "choice", ("text", "feedback")),
+        ]
 
     def structure(self, q):
         return (
@@ -141,16 +154,6 @@ class ChoiceQuestion(QuestionType):
 
     def correct_ids(self, q: dict) -> list[str]:
         return [c["id"] for c in q["choices"] if c.get("correct")]
-
-    def duplicate_ids(
-        self, items: list[dict], field: str
-    ) -> list[tuple[tuple, str, str]]:
-        ids = [item.get("id") for item in items]
-        return [
-            ((field, i, "id"), f"duplicate id {cid!r}", "give every entry its own id")
-            for i, cid in enumerate(ids)
-            if cid in ids[:i]
-        ]
 
     def interaction(self, q):
         return {

@@ -34,34 +34,16 @@ class Matching(QuestionType):
     required = ("pairs", "feedback")
 
     def texts(self, q):
-        found = super().texts(q)
-        for index, pair in enumerate(q.get("pairs") or []):
-            found.append(
-                (
-                    f"pair.{pair.get('id')}.source",
-                    ("pairs", index, "source"),
-                    pair.get("source"),
-                )
-            )
-            found.append(
-                (
-                    f"pair.{pair.get('id')}.target",
-                    ("pairs", index, "target"),
-                    pair.get("target"),
-                )
-            )
-        return found
+        return [
+            *super().texts(q),
+            *self.entry_texts(q, "pairs", "pair", ("source", "target")),
+        ]
 
     def structure(self, q):
         return (self.name, tuple(p.get("id") for p in q.get("pairs") or []))
 
     def check(self, q, languages):
-        ids = [p.get("id") for p in q["pairs"]]
-        return [
-            (("pairs", i, "id"), f"duplicate id {pid!r}", "give every pair its own id")
-            for i, pid in enumerate(ids)
-            if pid in ids[:i]
-        ]
+        return self.duplicate_ids(q["pairs"], "pairs", "pair")
 
     def parse_response(self, q, form):
         targets = {target_id(p["id"]) for p in q["pairs"]}

@@ -29,27 +29,13 @@ class Ordering(QuestionType):
     required = ("items", "feedback")
 
     def texts(self, q):
-        found = super().texts(q)
-        for index, item in enumerate(q.get("items") or []):
-            found.append(
-                (
-                    f"item.{item.get('id')}.text",
-                    ("items", index, "text"),
-                    item.get("text"),
-                )
-            )
-        return found
+        return [*super().texts(q), *self.entry_texts(q, "items", "item", ("text",))]
 
     def structure(self, q):
         return (self.name, tuple(i.get("id") for i in q.get("items") or []))
 
     def check(self, q, languages):
-        ids = [i.get("id") for i in q["items"]]
-        return [
-            (("items", i, "id"), f"duplicate id {iid!r}", "give every item its own id")
-            for i, iid in enumerate(ids)
-            if iid in ids[:i]
-        ]
+        return self.duplicate_ids(q["items"], "items", "item")
 
     def parse_response(self, q, form):
         """Positions come as ``<question>.<item> = <position>`` (1-based)."""
