@@ -16,7 +16,9 @@ def test_verification_page_passes_axe(app, live_server, browser, make_user, publ
     with app.app_context():
         code = get_session().scalars(select(Certificate)).one().code
     token = csrf_token(learner, f"/certificates/{code}")
-    learner.post(f"/certificates/{code}", data={"name": "Amina K.", "csrf_token": token})
+    learner.post(
+        f"/certificates/{code}", data={"name": "Amina K.", "csrf_token": token}
+    )
     for locale in ("en-GB", "ar"):
         context = browser.new_context(locale=locale)
         page = AxePage(context.new_page())
