@@ -86,6 +86,7 @@ def serve(module: str, env: dict, cwd: Path, args) -> tuple[subprocess.Popen, st
 
 def wrk(url: str, args, headers: list[str]) -> float:
     command = ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s"]
+    command += ["-H", f"User-Agent: {USER_AGENT}"]
     for header in headers:
         command += ["-H", header]
     output = subprocess.run(
@@ -97,15 +98,22 @@ def wrk(url: str, args, headers: list[str]) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
+#: wrk and the sign-in both send it: Flask-Login's strong session protection ties a
+#: session to its browser, and a different one would be signed out on every request.
+USER_AGENT = "courseware-bench"
+
+
 def signed_in_cookie(url: str) -> str:
     session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
     page = session.get(url + "/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     session.post(
         url + "/login",
         data={"username": "bench", "password": "bench-password-1", "csrf_token": token},
     )
-    session.get(url + "/modules/childrens-rights/why")
+    page = session.get(url + "/modules/childrens-rights/why").text
+    assert "Complete and continue" in page, "the bench learner is not signed in"
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 
 
@@ -143,8 +151,10 @@ def main() -> None:
         "ping:app", {**env, "PYTHONPATH": f"{work}:{ROOT}"}, ROOT, args
     )
     cookie = signed_in_cookie(course_url)
-    visitor = requests.get(course_url + "/modules/childrens-rights/why", timeout=10)
+    # A returning visitor: their session holds the sign-in form's token from a visit.
+    visitor = requests.get(course_url + "/login", timeout=10)
     visitor_cookie = "; ".join(f"{c.name}={c.value}" for c in visitor.cookies)
+    assert visitor_cookie, "the sign-in page set no session cookie"
     lesson = "/modules/childrens-rights/why"
     targets = [
         ("bare Flask route", bare_url + "/", []),
@@ -156,6 +166,11 @@ def main() -> None:
         ),
         ("lesson, signed in", course_url + lesson, [f"Cookie: {cookie}"]),
     ]
+    for name, url, headers in targets:  # each target answers what it should
+        sent = dict(h.split(": ", 1) for h in [*headers, f"User-Agent: {USER_AGENT}"])
+        text = requests.get(url, headers=sent, timeout=10).text
+        signed_in = "Complete and continue" in text
+        assert signed_in == name.endswith("signed in"), f"{name}: wrong page"
     results: dict[str, list[float]] = {name: [] for name, _, _ in targets}
     try:
         for url in (t[1] for t in targets):

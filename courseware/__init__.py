@@ -63,6 +63,7 @@ class CoursewareState:
     engine: Any = None
     sessionmaker: Any = None
     caches: dict[str, Any] = field(default_factory=dict)
+    page_cache: Any = None
 
 
 class Courseware:
@@ -160,6 +161,9 @@ class Courseware:
             teach_bp,
         ):
             app.register_blueprint(blueprint, url_prefix=prefix)
+        from courseware.core.views import set_language
+
+        app.extensions["csrf"].exempt(set_language)  # it checks by itself
         login_view = app.view_functions["courseware_auth.login"]
         app.view_functions["courseware_auth.login"] = limiter.limit(
             lambda: app.config["COURSEWARE_LOGIN_RATE_LIMIT"],
@@ -201,8 +205,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cfg.load_environment(app)
     if config:
         app.config.update(config)
+    Courseware(app, standalone=True)
+    from courseware.pagecache import install
+
+    install(app)  # inside ProxyFix, so that it sees the client's scheme and host
     if app.config.get("COURSEWARE_PROXY_FIX"):
         hops = int(app.config["COURSEWARE_PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    Courseware(app, standalone=True)
     return app

@@ -42,6 +42,7 @@ DEFAULTS: dict[str, object] = {
     "COURSEWARE_ARGON2_PARALLELISM": 4,
     "COURSEWARE_PROXY_FIX": 0,  # number of trusted reverse proxies in front of the app
     "COURSEWARE_CONTENT_CHECK_SECONDS": 1.0,  # how often a process re-reads the version
+    "COURSEWARE_PAGE_CACHE": True,  # visitors' shared pages answered from memory
     "COURSEWARE_CERTIFICATE_KEY_FILE": None,  # None: instance/certificate-ed25519.pem
     # Fonts for certificates: Debian's fonts-dejavu-core.
     "COURSEWARE_FONT_DIR": "/usr/share/fonts/truetype/dejavu",

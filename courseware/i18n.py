@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, has_request_context, request
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGE_COOKIE = "courseware_lang"
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
@@ -34,11 +37,23 @@ def select_locale() -> str:
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages:
         return user_locale
-    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    return visitor_language(
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("Accept-Language", ""),
+        tuple(languages),
+        current_app.config["COURSEWARE_DEFAULT_LANGUAGE"],
+    )
+
+
+@lru_cache(maxsize=1024)
+def visitor_language(
+    cookie: str | None, accept_language: str, languages: tuple[str, ...], default: str
+) -> str:
+    """The language cookie if it names a language we offer, else the browser's best."""
     if cookie in languages:
         return cookie
-    best = request.accept_languages.best_match(languages)
-    return best or current_app.config["COURSEWARE_DEFAULT_LANGUAGE"]
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(languages) or default
 
 
 def text_direction(locale: str) -> str:

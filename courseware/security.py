@@ -52,6 +52,22 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target if is_safe_redirect(target) else fallback
 
 
+def same_origin() -> bool:
+    """True when the browser says this request comes from a page of this site.
+
+    ``Sec-Fetch-Site`` first (every current browser sends it), else ``Origin``, else
+    ``Referer``; a request with none of them is not trusted.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site:
+        return site == "same-origin"
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source or source == "null":
+        return False
+    parts = urlsplit(source)
+    return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+
+
 def add_security_headers(response: Response) -> Response:
     """Headers every courseware response carries."""
     headers = response.headers

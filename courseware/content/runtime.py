@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, url_for
+from flask import Flask, current_app, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -132,6 +132,20 @@ def active_course() -> Course | None:
         known = (version_id, now)
         caches["active"] = known
     return None if known[0] is None else course_version(known[0])
+
+
+def active_version_id(app: Flask) -> int | None:
+    """The active version's id, for code outside a request (the page cache).
+
+    Answers from the same once-a-second cache as :func:`active_course`.
+    """
+    known = app.extensions["courseware"].caches.get("active")
+    ttl = float(app.config["COURSEWARE_CONTENT_CHECK_SECONDS"])
+    if known is None or time.monotonic() - known[1] >= ttl:
+        with app.app_context():
+            course = active_course()
+        return None if course is None else course.version_id
+    return known[0]
 
 
 def forget_active() -> None:

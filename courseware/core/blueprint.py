@@ -33,22 +33,16 @@ def static_url(filename: str) -> str:
     return url_for("courseware.static", filename=filename, v=version)
 
 
-#: Stands for the CSRF token in pages cached for many visitors; replaced per response.
-CSRF_PLACEHOLDER = "\x00csrf\x00"
-
-
 _SIGNED: OrderedDict[str, tuple[str, float]] = OrderedDict()
 _SIGNED_TTL = 60.0  # seconds a signed token is reused; Flask-WTF accepts it for an hour
 
 
 def csrf_value() -> str:
-    """The CSRF token, or the placeholder while a shared page is being cached.
+    """The CSRF token of this session, signed.
 
     Signing the session's token costs more than rendering a cached page, so the signed
     form is reused for a minute per session token (it stays valid for an hour).
     """
-    if g.get("csrf_placeholder"):
-        return CSRF_PLACEHOLDER
     raw = session.get("csrf_token")
     # Tokens are signed with each app's own secret: key the cache by app too.
     key = f"{id(current_app._get_current_object())}:{raw}"

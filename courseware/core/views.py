@@ -17,7 +17,7 @@ from wtforms import HiddenField, SubmitField
 
 from courseware.db import get_session
 from courseware.i18n import LANGUAGE_COOKIE, supported_languages
-from courseware.security import safe_next
+from courseware.security import safe_next, same_origin
 
 
 class LanguageForm(FlaskForm):
@@ -46,7 +46,12 @@ def healthz():
 
 def set_language():
     """Remember the chosen interface language (cookie, and account when signed in)."""
-    form = LanguageForm()
+    # Visitors' pages carry no token (so that every visitor can share one cached page):
+    # their switch is accepted when the browser says it comes from this site. A
+    # signed-in learner's choice is saved to their account and always needs the token.
+    if current_user.is_authenticated or not same_origin():
+        current_app.extensions["csrf"].protect()
+    form = LanguageForm(meta={"csrf": False})
     if not form.validate_on_submit():
         abort(400)
     lang = request.form.get("language", "")

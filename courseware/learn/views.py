@@ -10,7 +10,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -25,9 +24,9 @@ from flask_wtf import FlaskForm
 
 from courseware.content.runtime import Course, active_course, render_lesson
 from courseware.content.services import media_blob
-from courseware.core.blueprint import CSRF_PLACEHOLDER, csrf_value
 from courseware.db import get_session
 from courseware.learn import services
+from courseware.pagecache import mark_shared
 from courseware.xapi.monitor import recorded_activities
 from courseware.xapi.vocabulary import activity_id
 
@@ -69,6 +68,8 @@ def catalogue():
             enrol.resume_module, enrol.resume_lesson
         ):
             resume = enrol
+    if not current_user.is_authenticated and not session_has_flashes():
+        mark_shared(course.version_id)
     return render_template(
         "courseware/learn/catalogue.html",
         course=course,
@@ -86,6 +87,8 @@ def track(track_id: str):
         abort(404)
     summary = services.progress_summary(get_session(), current_user, course)
     remaining = [m for m in found["modules"] if not summary.modules[m].complete]
+    if not current_user.is_authenticated and not session_has_flashes():
+        mark_shared(course.version_id)
     return render_template(
         "courseware/learn/track.html",
         course=course,
@@ -109,6 +112,8 @@ def module(module_id: str):
         else set()
     )
     summary = services.progress_summary(session, current_user, course)
+    if not current_user.is_authenticated and not session_has_flashes():
+        mark_shared(course.version_id)
     return render_template(
         "courseware/learn/module.html",
         course=course,
@@ -142,7 +147,7 @@ def lesson(module_id: str, lesson_id: str):
 
 
 def _anonymous_lesson(course: Course, module_id: str, lesson_id: str):
-    """Visitors all get the same page: render it once, then only swap the CSRF token."""
+    """Visitors all get the same page: render it once per language, then share it."""
     if session_has_flashes() or request.query_string:
         return _lesson_page(course, module_id, lesson_id, None, set())
     key = (
@@ -157,13 +162,9 @@ def _anonymous_lesson(course: Course, module_id: str, lesson_id: str):
     pages = current_app.extensions["courseware"].caches.setdefault("pages", {})
     html = pages.get(key)
     if html is None:
-        g.csrf_placeholder = True
-        try:
-            html = _lesson_page(course, module_id, lesson_id, None, set())
-        finally:
-            g.csrf_placeholder = False
-        pages[key] = html
-    return html.replace(CSRF_PLACEHOLDER, csrf_value())
+        html = pages[key] = _lesson_page(course, module_id, lesson_id, None, set())
+    mark_shared(course.version_id)
+    return html
 
 
 def session_has_flashes() -> bool:
