@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import random
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -18,7 +20,6 @@ from email.utils import parsedate_to_datetime
 import requests
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from courseware.db import utcnow
 from courseware.xapi.models import DeliveryState, OutboxStatement
@@ -77,32 +78,28 @@ def claim(
                 OutboxStatement.lease_until.is_(None), OutboxStatement.lease_until < now
             ),
         )
-        .order_by(OutboxStatement.created_at, OutboxStatement.id)
+        .order_by(
+            OutboxStatement.next_attempt_at,
+            OutboxStatement.created_at,
+            OutboxStatement.id,
+        )
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    ids = list(
+    rows = list(
         session.scalars(
             update(OutboxStatement)
             .where(OutboxStatement.id.in_(due.scalar_subquery()))
             .values(
                 lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds)
             )
-            .returning(OutboxStatement.id)
+            .returning(OutboxStatement),  # the rows themselves: no second query
+            execution_options={"synchronize_session": False},
         )
     )
     session.commit()
-    if not ids:
-        return []
-    rows = list(
-        session.scalars(
-            select(OutboxStatement).where(
-                OutboxStatement.id.in_(ids), OutboxStatement.lease_owner == owner
-            )
-        )
-    )
-    rows.sort(key=lambda r: (r.created_at, r.id))
+    rows.sort(key=lambda r: (r.next_attempt_at, r.created_at, r.id))
     return rows
 
 
@@ -116,14 +113,22 @@ class Sender:
         if config.username:
             self.http.auth = (config.username, config.password or "")
 
-    def post(self, rows: list[OutboxStatement]) -> requests.Response:
-        """POST the stored bytes of ``rows`` as one JSON array."""
-        body = ("[" + ",".join(row.payload for row in rows) + "]").encode("utf-8")
+    @staticmethod
+    def body(rows: list[OutboxStatement]) -> bytes:
+        """The stored bytes of ``rows`` as one JSON array."""
+        return ("[" + ",".join(row.payload for row in rows) + "]").encode("utf-8")
+
+    def send(self, body: bytes) -> requests.Response:
+        """POST a batch body (safe to run on another thread: it touches no rows)."""
         return self.http.post(
             self.config.statements_url,
             data=body,
             timeout=(self.config.connect_timeout, self.config.read_timeout),
         )
+
+    def post(self, rows: list[OutboxStatement]) -> requests.Response:
+        """POST the stored bytes of ``rows`` as one JSON array."""
+        return self.send(self.body(rows))
 
     def fetch(self, statement_id: str) -> dict | bool | None:
         """The LRS's statement with this id, False if it has none, None if unknown."""
@@ -195,9 +200,8 @@ def _mark_sent(rows: list[OutboxStatement]) -> None:
         .values(**values),
         execution_options={"synchronize_session": False},
     )
-    for row in rows:  # keep the loaded objects in step without another flush
-        for key, value in values.items():
-            set_committed_value(row, key, value)
+    for row in rows:  # done with: no stale copy stays in the session
+        session.expunge(row)
 
 
 def _mark_dead(row: OutboxStatement, reason: str) -> None:
@@ -206,14 +210,25 @@ def _mark_dead(row: OutboxStatement, reason: str) -> None:
     row.last_error = reason[:2000]
 
 
-def deliver(sender: Sender, rows: list[OutboxStatement], report: Report) -> None:
-    """Send ``rows``; split on 400/409/413 until each outcome is known."""
+TRANSIENT_ERRORS = (TimeoutError, requests.Timeout, requests.ConnectionError)
+
+
+def deliver(
+    sender: Sender,
+    rows: list[OutboxStatement],
+    report: Report,
+    sent: Future | None = None,
+) -> None:
+    """Send ``rows``; split on 400/409/413 until each outcome is known.
+
+    ``sent`` is the POST of these rows already under way, when the caller started it.
+    """
     if not rows:
         return
     report.batches += 1
     try:
-        response = sender.post(rows)
-    except (TimeoutError, requests.Timeout, requests.ConnectionError) as exc:
+        response = sent.result() if sent is not None else sender.post(rows)
+    except TRANSIENT_ERRORS as exc:
         _release(rows, sender.config, f"{type(exc).__name__}: {exc}")
         report.retried += len(rows)
         report.transient = True
@@ -294,19 +309,42 @@ def deliver_pass(
     progress=None,
     limit: int | None = None,
 ) -> Report:
-    """Deliver everything due now, batch by batch; returns what happened."""
+    """Deliver everything due now, batch by batch; returns what happened.
+
+    The database work of one batch overlaps the POST of another: the next batch is
+    claimed, and this one's outcome written, while the LRS reads. Batches still go one
+    at a time and in order: the next one leaves as soon as this one was accepted, and
+    waits when it was not, until this one's answer has been dealt with.
+    """
     report = Report()
     own_sender = sender is None
     sender = sender or Sender(config)
+
+    def take() -> list[OutboxStatement]:
+        return claim(session, owner, config.batch_size, config.lease_seconds)
+
+    poster = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xapi-post")
+    # The POST thread must read each answer as it arrives, not when the database work
+    # on this thread next yields the GIL (every 5 ms by default).
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch_interval, 0.0005))
     try:
-        while limit is None or report.batches < limit:
-            rows = claim(session, owner, config.batch_size, config.lease_seconds)
-            if not rows:
-                break
+        rows = take()
+        sent = poster.submit(sender.send, sender.body(rows)) if rows else None
+        while rows:
+            upcoming: list[OutboxStatement] = []
+            if limit is None or report.batches + 1 < limit:
+                upcoming = take()
+            following = None
+            if upcoming:  # leaves right after ``sent``, if the LRS accepts that one
+                following = poster.submit(
+                    _send_after, sender, sent, sender.body(upcoming)
+                )
             try:
-                deliver(sender, rows, report)
+                deliver(sender, rows, report, sent)
             except CredentialsRejected as exc:
                 report.stopped = str(exc)
+                _unclaim(upcoming)  # held back: the batch before it was refused
                 session.commit()
                 log.error("%s", exc)
                 break
@@ -317,9 +355,37 @@ def deliver_pass(
             if progress:
                 progress(report)
             if report.transient:
+                _unclaim(upcoming)  # held back, never sent: free for the next pass
                 break
+            rows = upcoming
+            if following is not None and not _accepted(sent):  # it was held back
+                following = poster.submit(sender.send, sender.body(rows))
+            sent = following
         session.commit()
     finally:
+        poster.shutdown(wait=True)
+        sys.setswitchinterval(switch_interval)
         if own_sender:
             sender.close()
     return report
+
+
+def _send_after(
+    sender: Sender, previous: Future, body: bytes
+) -> requests.Response | None:
+    """POST ``body`` if the LRS accepted the batch before it; None: held back."""
+    return sender.send(body) if _accepted(previous) else None
+
+
+def _accepted(sent: Future) -> bool:
+    """True when the LRS took the whole batch (waits for its answer)."""
+    try:
+        return sent.result().status_code in (200, 204)
+    except Exception:  # the error is reported by deliver(), which re-reads it
+        return False
+
+
+def _unclaim(rows: list[OutboxStatement]) -> None:
+    """Give back claimed rows that were never sent (no try counted)."""
+    for row in rows:
+        row.lease_owner = row.lease_until = None

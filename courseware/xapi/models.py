@@ -24,7 +24,14 @@ class OutboxStatement(Base):
 
     __tablename__ = "courseware_xapi_outbox"
     __table_args__ = (
-        Index("ix_courseware_xapi_outbox_due", "state", "next_attempt_at"),
+        # claims read the due statements in this order (delivery.claim)
+        Index(
+            "ix_courseware_xapi_outbox_due",
+            "state",
+            "next_attempt_at",
+            "created_at",
+            "id",
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the statement id

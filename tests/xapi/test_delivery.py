@@ -101,6 +101,9 @@ def test_outage_then_recovery(lrs_app, make_user, publish, ralph, faults):
         delayed = [r for r in rows if r.tries == 1]
         assert len(delayed) == 5 and all(r.next_attempt_at > utcnow() for r in delayed)
         assert all("ConnectionError" in r.last_error for r in delayed)
+        # the next batch, claimed while the first travelled, is given back untried
+        assert all(r.lease_owner is None and r.lease_until is None for r in rows)
+        assert sum(1 for r in rows if r.tries == 0) == 12
     faults.default = "ok"
     run_pass(lrs_app)  # delivers the 12 not yet tried; the 5 wait for their backoff
     assert states(lrs_app) == {"sent": 12, "pending": 5}
