@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, current_app, g, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 
+from courseware.core.skeleton import end_section, rendering_skeleton, section, slot
 from courseware.i18n import LANGUAGE_NAMES, supported_languages, text_direction
 
 
@@ -43,6 +44,8 @@ def csrf_value() -> str:
     Signing the session's token costs more than rendering a cached page, so the signed
     form is reused for a minute per session token (it stays valid for an hour).
     """
+    if rendering_skeleton():
+        return slot("csrf")
     raw = session.get("csrf_token")
     # Tokens are signed with each app's own secret: key the cache by app too.
     key = f"{id(current_app._get_current_object())}:{raw}"
@@ -108,6 +111,9 @@ def make_core_blueprint(app: Flask) -> Blueprint:
             ],
             "static_url": static_url,
             "csrf_value": csrf_value,
+            "slot": slot,
+            "section": section,
+            "end_section": end_section,
             "text_dir": text_direction,
             "language_names": LANGUAGE_NAMES,
         }

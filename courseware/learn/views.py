@@ -24,6 +24,8 @@ from flask_wtf import FlaskForm
 
 from courseware.content.runtime import Course, active_course, render_lesson
 from courseware.content.services import media_blob
+from courseware.core.blueprint import csrf_value
+from courseware.core.skeleton import Skeleton, skeleton_mode
 from courseware.db import get_session
 from courseware.learn import services
 from courseware.pagecache import mark_shared
@@ -132,18 +134,70 @@ def lesson(module_id: str, lesson_id: str):
         abort(404)
     if not current_user.is_authenticated:
         return _anonymous_lesson(course, module_id, lesson_id)
-    shown = course.lesson_language(module_id, lesson_id, interface_language())[0]
     session = get_session()
+    state = services.lesson_state(session, current_user, course, module_id)
+    if state is not None and state.is_reload(module_id, lesson_id):
+        # Nothing to record: the page needs only what the one read returned.
+        media, seconds = state.resume[2:]
+        resume_time = (media, seconds) if seconds else None
+        return _learner_lesson(course, module_id, lesson_id, resume_time, state.done)
+    shown = course.lesson_language(module_id, lesson_id, interface_language())[0]
     enrol = services.enrolment(session, current_user, course)
     rows = services.module_progress(session, current_user, module_id)
     resume_time = None
     if enrol.resume_lesson == lesson_id and enrol.resume_time:
         resume_time = (enrol.resume_media, enrol.resume_time)
     services.open_lesson(
-        session, current_user, course, module_id, lesson_id, shown, rows
+        session, current_user, course, module_id, lesson_id, shown, rows, enrol
     )
     done = {row.lesson_id for row in rows if row.completed_at is not None}
-    return _lesson_page(course, module_id, lesson_id, resume_time, done)
+    return _learner_lesson(course, module_id, lesson_id, resume_time, done)
+
+
+def _learner_lesson(
+    course: Course, module_id: str, lesson_id: str, resume_time, done: set[str]
+) -> str:
+    """A learner's page: the shared skeleton, filled with what is theirs.
+
+    The skeleton is rendered once per (version, lesson, language, teacher or not);
+    ``COURSEWARE_PAGE_CACHE = False`` renders every page in full instead.
+    """
+    config = current_app.config
+    if (
+        not config["COURSEWARE_PAGE_CACHE"]
+        or session_has_flashes()
+        or request.query_string
+    ):
+        return _lesson_page(course, module_id, lesson_id, resume_time, done)
+    from courseware.auth.models import Role
+
+    ids = course.lesson_ids(module_id)
+    key = (
+        "learner-lesson",
+        course.version_id,
+        module_id,
+        lesson_id,
+        interface_language(),
+        request.script_root,
+        config["COURSEWARE_URL_PREFIX"],
+        current_user.has_role(Role.TEACHER),
+    )
+    pages = current_app.extensions["courseware"].caches.setdefault("pages", {})
+    skeleton = pages.get(key)
+    if skeleton is None:
+        with skeleton_mode():  # every optional part present, so that each has a place
+            html = _lesson_page(course, module_id, lesson_id, ("", ""), set(ids))
+        skeleton = pages[key] = Skeleton.parse(html)
+    values: dict[str, object] = {
+        "csrf": csrf_value(),
+        "pseudonym": current_user.pseudonym[:12],
+        "username": current_user.username,
+        "resume": bool(resume_time),
+        "resume_media": resume_time[0] if resume_time else "",
+        "resume_time": resume_time[1] if resume_time else "",
+    }
+    values.update((f"done:{other}", other in done) for other in ids)
+    return skeleton.fill(values)
 
 
 def _anonymous_lesson(course: Course, module_id: str, lesson_id: str):
