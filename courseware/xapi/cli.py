@@ -31,6 +31,8 @@ def lrs_config() -> LrsConfig | None:
         connect_timeout=float(config["COURSEWARE_XAPI_CONNECT_TIMEOUT"]),
         read_timeout=float(config["COURSEWARE_XAPI_READ_TIMEOUT"]),
         lease_seconds=int(config["COURSEWARE_XAPI_LEASE_SECONDS"]),
+        backoff_base=float(config["COURSEWARE_XAPI_BACKOFF_SECONDS"]),
+        backoff_cap=float(config["COURSEWARE_XAPI_BACKOFF_CAP_SECONDS"]),
     )
 
 
