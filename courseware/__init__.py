@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from courseware import config as cfg
+from courseware.compression import compress
 from courseware.db import commit_if_needed, init_db
 from courseware.i18n import TRANSLATIONS_DIR, select_locale
 from courseware.security import SecureWhenHttpsSessionInterface, add_security_headers
@@ -50,6 +51,25 @@ class _Limiter(Limiter):
         if in_middleware and request.endpoint not in self.limited_endpoints:
             return
         super()._check_request_limit(callable_name, in_middleware)
+
+    def init_app(self, app: Flask) -> None:
+        """Flask-Limiter's own, with its after-request and teardown hooks guarded."""
+        hooks = ("after_request_funcs", "teardown_request_funcs")
+        before = {name: list(getattr(app, name).get(None, [])) for name in hooks}
+        super().init_app(app)
+        for name in hooks:
+            funcs = getattr(app, name).get(None, [])
+            for index, func in enumerate(funcs):
+                if func not in before[name]:
+                    funcs[index] = self._only_where_limited(func)
+
+    def _only_where_limited(self, hook):
+        def guarded(value):
+            if request.endpoint in self.limited_endpoints:
+                return hook(value)
+            return value  # the response (after_request); ignored for teardown
+
+        return guarded
 
 
 @dataclass
@@ -110,9 +130,7 @@ class Courseware:
         init_db(app, state)
         self._init_helpers(app, limiter)
         self._register_blueprints(app, limiter)
-        app.after_request(commit_if_needed)
-        app.after_request(self._headers)
-        app.after_request(self._compress)
+        app.after_request(self._finish)
 
         from courseware.cli import courseware_cli
 
@@ -178,25 +196,13 @@ class Courseware:
         )(verify_view)
         register_error_pages(app, standalone=self.standalone)
 
-    def _headers(self, response):
-        state = self._state()
-        if state.standalone or (request.blueprint or "").startswith("courseware"):
+    def _finish(self, response):
+        """One hook for every response: commit, security headers, compression."""
+        response = commit_if_needed(response)
+        if self.standalone or (request.blueprint or "").startswith("courseware"):
             add_security_headers(response)
+            response = compress(response)
         return response
-
-    def _compress(self, response):
-        state = self._state()
-        if state.standalone or (request.blueprint or "").startswith("courseware"):
-            from courseware.compression import compress
-
-            return compress(response)
-        return response
-
-    @staticmethod
-    def _state() -> CoursewareState:
-        from flask import current_app
-
-        return current_app.extensions["courseware"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -29,7 +29,7 @@ DEFAULTS: dict[str, object] = {
     "COURSEWARE_XAPI_LEASE_SECONDS": 60,
     "COURSEWARE_XAPI_POLL_SECONDS": 2.0,
     "COURSEWARE_XAPI_BACKOFF_SECONDS": 2.0,  # first retry after 1-2 s, then doubling
-    "COURSEWARE_XAPI_BACKOFF_CAP_SECONDS": 600.0,  # never longer than this between tries
+    "COURSEWARE_XAPI_BACKOFF_CAP_SECONDS": 600.0,  # the longest wait between two tries
     "COURSEWARE_CONTENT_DIR": str(PROJECT_ROOT),
     "COURSEWARE_STATIC_DIR": str(PROJECT_ROOT / "static"),
     "COURSEWARE_ALLOW_REGISTRATION": True,

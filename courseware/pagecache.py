@@ -9,7 +9,9 @@ Flask's session, locale and login machinery again.
 
 What a shared page depends on is all in the key: the path, the interface language (the
 language cookie, else ``Accept-Language``, by the same rule as :func:`select_locale`),
-whether the browser accepts gzip, the scheme and host, and the active content version.
+whether the browser accepts gzip, the scheme, and the active content version (shared
+pages hold no absolute links, so the host is not part of it: forged ``Host`` headers
+cannot fill the cache).
 A request with a query string, a ``Range``, a remember-me cookie, or a session that
 holds a signed-in user or a flash message always goes to Flask. The cache is per
 process and is emptied when the active content version changes (re-read at most once
@@ -116,8 +118,7 @@ class PageCache:
             environ.get("PATH_INFO", ""),
             lang,
             "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""),
-            environ.get("wsgi.url_scheme"),
-            environ.get("HTTP_HOST"),
+            environ.get("wsgi.url_scheme"),  # HSTS is sent over HTTPS only
             version,
         )
         entry = self.entries.get(key)

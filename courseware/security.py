@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, request
@@ -81,7 +82,23 @@ def add_security_headers(response: Response) -> Response:
 
 
 class SecureWhenHttpsSessionInterface(SecureCookieSessionInterface):
-    """Session cookies are marked Secure whenever the request came over HTTPS."""
+    """Session cookies are marked Secure whenever the request came over HTTPS.
+
+    The signing serializer is built once per secret (Flask builds two a request).
+    """
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, Any] = {}
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def get_signing_serializer(self, app: Flask):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        found = self._serializers.get(key)
+        if found is None:
+            found = super().get_signing_serializer(app)
+            if len(self._serializers) > 16:  # secrets rotated many times: start over
+                self._serializers.clear()
+            self._serializers[key] = found
+        return found

@@ -93,6 +93,15 @@ def test_a_waiting_message_is_shown_not_shared(app, client, publish):
     assert "Welcome back" not in app.test_client().get(LESSON).get_data(as_text=True)
 
 
+def test_forged_hosts_do_not_fill_the_cache(app, client, publish):
+    publish()
+    client.get(LESSON)
+    entries = len(app.extensions["courseware"].page_cache.entries)
+    for n in range(5):
+        assert client.get(LESSON, headers={"Host": f"x{n}.example"}).status_code == 200
+    assert len(app.extensions["courseware"].page_cache.entries) == entries
+
+
 def test_query_strings_and_garbage_cookies_go_to_flask(app, client, publish):
     publish()
     client.get(LESSON)
