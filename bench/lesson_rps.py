@@ -63,6 +63,11 @@ def serve(module: str, env: dict, cwd: Path, args) -> tuple[subprocess.Popen, st
             str(args.threads),
             "--worker-class",
             "gthread",
+            # Each worker holds at most its share of wrk's connections. Without this,
+            # one worker sometimes accepts all of them and the other idles: a run then
+            # measures a third of the rate, for any app (seen in both directions).
+            "--worker-connections",
+            str(max(args.connections // args.workers, 1)),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
