@@ -17,6 +17,7 @@ from courseware import config as cfg
 from courseware.compression import compress
 from courseware.db import commit_if_needed, init_db
 from courseware.i18n import TRANSLATIONS_DIR, select_locale
+from courseware.pagecache import SHARED
 from courseware.security import SecureWhenHttpsSessionInterface, add_security_headers
 
 __all__ = ["Courseware", "create_app"]
@@ -197,11 +198,18 @@ class Courseware:
         register_error_pages(app, standalone=self.standalone)
 
     def _finish(self, response):
-        """One hook for every response: commit, security headers, compression."""
+        """One hook for every response: commit, security headers, compression.
+
+        Pages shared by all visitors also get an ETag: a revisit costs a 304.
+        """
         response = commit_if_needed(response)
         if self.standalone or (request.blueprint or "").startswith("courseware"):
             add_security_headers(response)
             response = compress(response)
+            if SHARED in request.environ and response.status_code == 200:
+                response.add_etag()  # of the bytes sent: gzip and plain differ
+                response.cache_control.no_cache = True  # always ask, cheaply
+                response.make_conditional(request)
         return response
 
 

@@ -25,11 +25,13 @@ import base64
 import json
 import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from flask import Flask, request
-from werkzeug.http import parse_cookie
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_cookie, remove_entity_headers
 
 from courseware.i18n import LANGUAGE_COOKIE, visitor_language
 
@@ -65,13 +67,31 @@ def peek_session(value: str) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One stored response, and the headers of its 304 answer."""
+
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str | None
+    not_modified: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, status: str, headers: list[tuple[str, str]], body: bytes) -> Entry:
+        kept = Headers(headers)
+        etag = kept.get("ETag")
+        remove_entity_headers(kept)  # what a 304 leaves out (as Werkzeug's own)
+        return cls(status, tuple(headers), body, etag, tuple(kept.to_wsgi_list()))
+
+
 class PageCache:
     """WSGI middleware: answers visitors' requests for shared pages from memory."""
 
     def __init__(self, app: Flask, wsgi_app: WSGIApp) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self.entries: dict[tuple, tuple[str, list, bytes]] = {}
+        self.entries: dict[tuple, Entry] = {}
         self.version: int | None = None
         self.hits = 0
         session_cookie = app.config.get("SESSION_COOKIE_NAME", "session")
@@ -124,8 +144,11 @@ class PageCache:
         entry = self.entries.get(key)
         if entry is not None:
             self.hits += 1
-            start_response(entry[0], list(entry[1]))
-            return [entry[2]]
+            if entry.etag and entry.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+                start_response("304 Not Modified", list(entry.not_modified))
+                return []
+            start_response(entry.status, list(entry.headers))
+            return [entry.body]
         return self._fill(key, version, environ, start_response)
 
     def _fill(self, key: tuple, version: int | None, environ, start_response):
@@ -151,7 +174,7 @@ class PageCache:
                 body.close()
         if len(self.entries) >= MAX_ENTRIES:
             self.entries.clear()
-        self.entries[key] = (seen[0][0], list(seen[0][1]), data)
+        self.entries[key] = Entry.of(seen[0][0], seen[0][1], data)
         return [data]
 
     def _active_version(self) -> int | None | bool:

@@ -199,3 +199,34 @@ def test_signed_in_language_switch_needs_the_token(app, client, make_user, login
         "/language", data={"language": "ru", "csrf_token": token}, headers=same_site
     )
     assert accepted.status_code == 302
+
+
+def test_a_revisit_costs_a_304_not_the_page(app, client, publish):
+    publish()
+    first = client.get(LESSON)
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "no-cache"
+    before = hits(app)
+    again = client.get(LESSON, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert hits(app) == before + 1  # answered from memory
+    assert again.headers["ETag"] == etag and "Content-Length" not in again.headers
+    packed = client.get(LESSON, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["ETag"] != etag  # each encoding has its own
+    stale = client.get(LESSON, headers={"If-None-Match": '"old"'})
+    assert stale.status_code == 200 and stale.data == first.data
+
+
+def test_first_conditional_request_is_answered_by_flask(app, client, publish):
+    publish()
+    etag = app.test_client().get(LESSON).headers["ETag"]
+    app.extensions["courseware"].page_cache.entries.clear()
+    response = client.get(LESSON, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+
+
+def test_learners_pages_carry_no_etag(client, publish, make_user, login):
+    publish()
+    login(make_user("reader"))
+    response = client.get(LESSON)
+    assert "ETag" not in response.headers
