@@ -42,7 +42,7 @@ def timezone_choices() -> list[SelectChoice]:
 class GroupForm(FlaskForm):
     """A class or a meeting cohort: name, username prefix, time zone, meeting."""
 
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Group name"), validators=[InputRequired(), Length(max=120)])
     prefix = StringField(
         _l("Username prefix"),
         validators=[
