@@ -45,7 +45,11 @@ class _Limiter(Limiter):
     """
 
     limited_endpoints = frozenset(
-        {"courseware_auth.login", "courseware_certificates.verify"}
+        {
+            "courseware_auth.login",
+            "courseware_certificates.verify",
+            "courseware_teach.join",
+        }
     )
 
     def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:
@@ -71,6 +75,15 @@ class _Limiter(Limiter):
             return value  # the response (after_request); ignored for teardown
 
         return guarded
+
+
+def _account_key() -> str:
+    """Rate-limit key of the signed-in account (else the client address)."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return get_remote_address()
 
 
 @dataclass
@@ -195,6 +208,14 @@ class Courseware:
             lambda: app.config["COURSEWARE_VERIFY_RATE_LIMIT"],
             error_message="Too many certificate look-ups.",
         )(verify_view)
+        join_view = app.view_functions["courseware_teach.join"]
+        app.view_functions["courseware_teach.join"] = limiter.limit(
+            lambda: app.config["COURSEWARE_JOIN_RATE_LIMIT"],
+            key_func=_account_key,  # a whole class joins from one school address
+            methods=["POST"],
+            deduct_when=lambda response: response.status_code != 302,
+            error_message="Too many wrong join codes.",
+        )(join_view)
         register_error_pages(app, standalone=self.standalone)
 
     def _finish(self, response):

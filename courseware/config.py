@@ -49,6 +49,7 @@ DEFAULTS: dict[str, object] = {
     # Fonts for certificates: Debian's fonts-dejavu-core.
     "COURSEWARE_FONT_DIR": "/usr/share/fonts/truetype/dejavu",
     "COURSEWARE_VERIFY_RATE_LIMIT": "30 per minute",
+    "COURSEWARE_JOIN_RATE_LIMIT": "10 per minute",  # wrong join codes per account
 }
 
 _BOOL_WORDS = {

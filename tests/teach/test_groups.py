@@ -278,3 +278,20 @@ def test_csrf_is_required_on_teacher_forms(client, teacher, login, make_group):
     csrf_token(client, "/teach/")
     response = client.post(f"/teach/groups/{group.id}/code/revoke")
     assert response.status_code == 400
+
+
+def test_wrong_join_codes_are_rate_limited_per_account(
+    app, teacher, make_group, make_user
+):
+    make_group(teacher)
+    make_user("guesser")
+    make_user("classmate")
+    guesser = sign_in(app, "guesser")
+    for n in range(10):
+        wrong = post(guesser, "/join", {"code": f"ZZZZ-ZZZ{'ABCDEFGHJK'[n]}"})
+        assert "This code is not valid" in wrong.get_data(as_text=True)
+    blocked = post(guesser, "/join", {"code": "ZZZZ-ZZZZ"})
+    assert blocked.status_code == 429
+    # Another pupil of the same class, on the same school address, is not blocked.
+    classmate = sign_in(app, "classmate")
+    assert post(classmate, "/join", {"code": "ZZZZ-ZZZZ"}).status_code == 200
