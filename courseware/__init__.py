@@ -228,6 +228,7 @@ class Courseware:
             add_security_headers(response)
             response = compress(response)
             if SHARED in request.environ and response.status_code == 200:
+                response.vary.add("Accept-Language")  # it picks a visitor's language
                 response.add_etag()  # of the bytes sent: gzip and plain differ
                 response.cache_control.no_cache = True  # always ask, cheaply
                 response.make_conditional(request)

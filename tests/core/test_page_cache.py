@@ -206,6 +206,7 @@ def test_a_revisit_costs_a_304_not_the_page(app, client, publish):
     first = client.get(LESSON)
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"] == "no-cache"
+    assert "Accept-Language" in first.headers["Vary"]
     before = hits(app)
     again = client.get(LESSON, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
