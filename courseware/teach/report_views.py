@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, stream_with_context
+from dataclasses import dataclass
+
+from flask import Response, render_template, request, stream_with_context, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -27,6 +29,27 @@ def _report(group: Group) -> tuple[Report, str]:
     course = active_course()
     lang = content_language(course) if course else "en"
     return load_report(get_session(), group, course), lang
+
+
+#: Learners per page of the dashboard's matrix (a cohort of 5,000 made a 5.7 MB page).
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which slice of the learners one page shows (``first`` to ``last``, 0-based)."""
+
+    number: int
+    pages: int
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, count: int, wanted: int | None) -> Paging:
+        pages = max((count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        number = min(max(wanted or 1, 1), pages)
+        first = (number - 1) * PAGE_SIZE
+        return cls(number, pages, first, min(first + PAGE_SIZE, count))
 
 
 def _filtered(report: Report, form: FilterForm):
@@ -70,6 +93,7 @@ def dashboard(group: Group):
     ]
     form.validate()
     shown, rows = _filtered(report, form)
+    paging = Paging.of(len(rows), request.args.get("page", 1, type=int))
     series, completion, scores, bins = _charts(report)
     return render_template(
         "courseware/teach/dashboard.html",
@@ -78,7 +102,17 @@ def dashboard(group: Group):
         lang=lang,
         form=form,
         shown=shown,
-        rows=rows,
+        rows=rows[paging.first : paging.last],
+        matching=len(rows),
+        paging=paging,
+        page_url=lambda number: (
+            url_for(
+                request.endpoint,
+                group_id=group.id,
+                **{**request.args.to_dict(), "page": number},
+            )
+            + "#matrix-title"
+        ),
         titles={
             a.id: item_title(report.course, a.kind, a.item_id, lang)
             for a in report.assignments

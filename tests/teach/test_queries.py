@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bench.dashboard import QueryCounter, populate
 from courseware.content.runtime import active_course
 from courseware.db import get_session
+from courseware.teach.report_views import PAGE_SIZE
 from courseware.teach.services import create_group
 from tests.teach.conftest import two_module_course
 
@@ -54,7 +57,38 @@ def test_query_counts_do_not_grow_with_class_size(
                 body = response.get_data(as_text=True)
             counts.setdefault(page or "/", {})[size] = counter.count
             if page == "/dashboard":
-                assert body.count('<th scope="row"><a href="/teach/groups/') >= size
+                shown = min(size, PAGE_SIZE)  # one page of the matrix
+                assert body.count('<th scope="row"><a href="/teach/groups/') >= shown
     for page, by_size in counts.items():
         assert by_size[5] == by_size[500], (page, by_size)
     assert counts["/dashboard"][500] <= DASHBOARD_QUERIES, counts
+
+
+def test_the_matrix_is_paged_and_keeps_its_filters(
+    app, client, publish, make_user, login, tmp_path
+):
+    publish(two_module_course(tmp_path))
+    teacher = make_user("teacher", role="teacher")
+    with app.app_context():
+        session = get_session()
+        group = create_group(
+            session, teacher, kind="class", name="Big", prefix="big", timezone="UTC"
+        )
+        populate(session, group, active_course(), 250, items=2)
+        session.commit()
+        group_id = group.id
+    login(teacher)
+    base = f"/teach/groups/{group_id}/dashboard"
+    learner_row = re.compile(r'<th scope="row"><a href="/teach/groups/\d+/learners/')
+    first = client.get(base).get_data(as_text=True)
+    assert len(learner_row.findall(first)) == PAGE_SIZE
+    assert "Page 1 of 3: learners 1 to 100." in first
+    assert f'href="{base}?page=2#matrix-title"' in first and 'rel="prev"' not in first
+    last = client.get(base + "?page=3").get_data(as_text=True)
+    assert len(learner_row.findall(last)) == 50
+    assert "Page 3 of 3: learners 201 to 250." in last and 'rel="next"' not in last
+    beyond = client.get(base + "?page=99").get_data(as_text=True)
+    assert "Page 3 of 3" in beyond  # out of range: the last page
+    named = client.get(base + "?q=big").get_data(as_text=True)  # every username
+    assert "250 of 250 learners shown" in named
+    assert f'href="{base}?q=big&amp;page=2#matrix-title"' in named  # filter kept
