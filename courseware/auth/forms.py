@@ -20,6 +20,28 @@ from courseware.db import get_session
 PASSWORD_LENGTH_MESSAGE = _l("Use at least %(min)d characters.")
 
 
+def new_password_field(label) -> PasswordField:
+    """A new password: long enough, and marked so that browsers offer to make one."""
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(),
+            Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE),
+        ],
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def repeat_password_field(label) -> PasswordField:
+    """The same password again, checked against the ``password`` field."""
+    return PasswordField(
+        label,
+        validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class LoginForm(FlaskForm):
     """Sign in with username and password."""
 
@@ -58,20 +80,8 @@ class RegisterForm(FlaskForm):
         ],
         render_kw={"autocomplete": "email"},
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            InputRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE),
-        ],
-        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field(_l("Password"))
+    confirm = repeat_password_field(_l("Repeat the password"))
     submit = SubmitField(_l("Create account"))
 
     def validate_username(self, field) -> None:
@@ -91,20 +101,8 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired()],
         render_kw={"autocomplete": "current-password"},
     )
-    password = PasswordField(
-        _l("New password"),
-        validators=[
-            InputRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, max=1024, message=PASSWORD_LENGTH_MESSAGE),
-        ],
-        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[InputRequired(), EqualTo("password", _l("The passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field(_l("New password"))
+    confirm = repeat_password_field(_l("Repeat the new password"))
     submit = SubmitField(_l("Change password"))
 
 

@@ -70,8 +70,7 @@ def catalogue():
             enrol.resume_module, enrol.resume_lesson
         ):
             resume = enrol
-    if not current_user.is_authenticated and not session_has_flashes():
-        mark_shared(course.version_id)
+    share_with_visitors(course)
     return render_template(
         "courseware/learn/catalogue.html",
         course=course,
@@ -89,8 +88,7 @@ def track(track_id: str):
         abort(404)
     summary = services.progress_summary(get_session(), current_user, course)
     remaining = [m for m in found["modules"] if not summary.modules[m].complete]
-    if not current_user.is_authenticated and not session_has_flashes():
-        mark_shared(course.version_id)
+    share_with_visitors(course)
     return render_template(
         "courseware/learn/track.html",
         course=course,
@@ -114,8 +112,7 @@ def module(module_id: str):
         else set()
     )
     summary = services.progress_summary(session, current_user, course)
-    if not current_user.is_authenticated and not session_has_flashes():
-        mark_shared(course.version_id)
+    share_with_visitors(course)
     return render_template(
         "courseware/learn/module.html",
         course=course,
@@ -219,6 +216,12 @@ def _anonymous_lesson(course: Course, module_id: str, lesson_id: str):
         html = pages[key] = _lesson_page(course, module_id, lesson_id, None, set())
     mark_shared(course.version_id)
     return html
+
+
+def share_with_visitors(course: Course) -> None:
+    """Every visitor sees this page alike: let the page cache keep it for them."""
+    if not current_user.is_authenticated and not session_has_flashes():
+        mark_shared(course.version_id)
 
 
 def session_has_flashes() -> bool:

@@ -45,31 +45,15 @@ def new_assignment(group: Group):
     course = active_course()
     lang = content_language(course) if course else "en"
     form = _form(group, course, lang)
-    if form.validate_on_submit():
+
+    def save(due):
         kind, _sep, item_id = form.item.data.partition(":")
-        try:
-            service.assign(
-                get_session(),
-                course,
-                group,
-                kind,
-                item_id,
-                service.due_at(group, form.due_date.data, form.due_time.data),
-                form.learners.data,
-            )
-        except TeachError as exc:
-            form.item.errors.append(str(exc))
-        else:
-            flash(_("Assigned."), "success")
-            return redirect(url_for("courseware_teach.group", group_id=group.id))
-    return render_template(
-        "courseware/teach/assignment_form.html",
-        group=group,
-        form=form,
-        course=course,
-        assignment=None,
-        title=None,
-    )
+        service.assign(
+            get_session(), course, group, kind, item_id, due, form.learners.data
+        )
+
+    done = _("Assigned.")
+    return _assignment_page(group, form, course, None, None, save, "item", done)
 
 
 def _assignment_or_404(group: Group, assignment_id: int):
@@ -99,19 +83,25 @@ def edit_assignment(group: Group, assignment_id: int):
         },
     )
     del form.item  # the item stays: learning records refer to it
+
+    def save(due):
+        service.update_assignment(session, group, assignment, due, form.learners.data)
+
+    title = item_title(course, assignment.kind, assignment.item_id, lang)
+    return _assignment_page(
+        group, form, course, assignment, title, save, "learners", _("Saved.")
+    )
+
+
+def _assignment_page(group, form, course, assignment, title, save, field, done):
+    """The form page: a valid post runs ``save(due)``; a refusal shows on ``field``."""
     if form.validate_on_submit():
         try:
-            service.update_assignment(
-                session,
-                group,
-                assignment,
-                service.due_at(group, form.due_date.data, form.due_time.data),
-                form.learners.data,
-            )
+            save(service.due_at(group, form.due_date.data, form.due_time.data))
         except TeachError as exc:
-            form.learners.errors.append(str(exc))
+            form[field].errors.append(str(exc))
         else:
-            flash(_("Saved."), "success")
+            flash(done, "success")
             return redirect(url_for("courseware_teach.group", group_id=group.id))
     return render_template(
         "courseware/teach/assignment_form.html",
@@ -119,7 +109,7 @@ def edit_assignment(group: Group, assignment_id: int):
         form=form,
         course=course,
         assignment=assignment,
-        title=item_title(course, assignment.kind, assignment.item_id, lang),
+        title=title,
     )
 
 
