@@ -115,22 +115,28 @@ def _state():
     return current_app.extensions["courseware"]
 
 
+def _fresh_active(app: Flask) -> tuple[int | None, float] | None:
+    """(active version id, when read), unless older than the check interval."""
+    known = app.extensions["courseware"].caches.get("active")
+    ttl = float(app.config["COURSEWARE_CONTENT_CHECK_SECONDS"])
+    if known is None or time.monotonic() - known[1] >= ttl:
+        return None
+    return known
+
+
 def active_course() -> Course | None:
     """The active version; which one is active is re-read at most once a second.
 
     Publishing or activating in this process takes effect at once (``forget_active``);
     other processes follow within ``COURSEWARE_CONTENT_CHECK_SECONDS``.
     """
-    caches = _state().caches
-    known = caches.get("active")
-    ttl = float(current_app.config["COURSEWARE_CONTENT_CHECK_SECONDS"])
-    now = time.monotonic()
-    if known is None or now - known[1] >= ttl:
+    known = _fresh_active(current_app)
+    if known is None:
         version_id = get_session().scalar(
             select(ContentVersion.id).where(ContentVersion.is_active)
         )
-        known = (version_id, now)
-        caches["active"] = known
+        known = (version_id, time.monotonic())
+        _state().caches["active"] = known
     return None if known[0] is None else course_version(known[0])
 
 
@@ -139,12 +145,11 @@ def active_version_id(app: Flask) -> int | None:
 
     Answers from the same once-a-second cache as :func:`active_course`.
     """
-    known = app.extensions["courseware"].caches.get("active")
-    ttl = float(app.config["COURSEWARE_CONTENT_CHECK_SECONDS"])
-    if known is None or time.monotonic() - known[1] >= ttl:
+    known = _fresh_active(app)
+    if known is None:
         with app.app_context():
-            course = active_course()
-        return None if course is None else course.version_id
+            active_course()
+        known = app.extensions["courseware"].caches["active"]
     return known[0]
 
 

@@ -62,9 +62,8 @@ def end_section() -> Markup:
 class Skeleton:
     """A rendered page cut into text and named places."""
 
-    parts: tuple[
-        tuple[str, str], ...
-    ]  # ("t", text) | ("s", slot) | ("o", name) | ("c", "")
+    #: ("t", text), ("s", slot name), ("o", section name) or ("c", "") for a close
+    parts: tuple[tuple[str, str], ...]
 
     @classmethod
     def parse(cls, html: str) -> Skeleton:

@@ -129,8 +129,9 @@ def lesson(module_id: str, lesson_id: str):
     course = require_course()
     if course.lesson(module_id, lesson_id) is None:
         abort(404)
-    if not current_user.is_authenticated:
-        return _anonymous_lesson(course, module_id, lesson_id)
+    if not current_user.is_authenticated:  # the page cache keeps it for visitors
+        share_with_visitors(course)
+        return _lesson_page(course, module_id, lesson_id, None, set())
     session = get_session()
     state = services.lesson_state(session, current_user, course, module_id)
     if state is not None and state.is_reload(module_id, lesson_id):
@@ -195,27 +196,6 @@ def _learner_lesson(
     }
     values.update((f"done:{other}", other in done) for other in ids)
     return skeleton.fill(values)
-
-
-def _anonymous_lesson(course: Course, module_id: str, lesson_id: str):
-    """Visitors all get the same page: render it once per language, then share it."""
-    if session_has_flashes() or request.query_string:
-        return _lesson_page(course, module_id, lesson_id, None, set())
-    key = (
-        "lesson-page",
-        course.version_id,
-        module_id,
-        lesson_id,
-        interface_language(),
-        request.script_root,
-        current_app.config["COURSEWARE_URL_PREFIX"],
-    )
-    pages = current_app.extensions["courseware"].caches.setdefault("pages", {})
-    html = pages.get(key)
-    if html is None:
-        html = pages[key] = _lesson_page(course, module_id, lesson_id, None, set())
-    mark_shared(course.version_id)
-    return html
 
 
 def share_with_visitors(course: Course) -> None:
