@@ -15,27 +15,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from courseware import config as cfg
 from courseware.compression import compress
-from courseware.db import commit_if_needed, init_db
+from courseware.db import finish_request, init_db
 from courseware.i18n import TRANSLATIONS_DIR, select_locale
 from courseware.pagecache import SHARED
 from courseware.security import SecureWhenHttpsSessionInterface, add_security_headers
 
 __all__ = ["Courseware", "create_app"]
-
-
-class _LoginManager(LoginManager):
-    """Flask-Login with strong session protection for signed-in sessions only.
-
-    Flask-Login's own check also rewrites every anonymous session that holds anything
-    (a CSRF token, a language) on every request, which costs a cookie per response.
-    """
-
-    def _session_protection_failed(self) -> bool:
-        from flask import session
-
-        if "_user_id" not in session:
-            return False
-        return super()._session_protection_failed()
 
 
 class _Limiter(Limiter):
@@ -154,7 +139,7 @@ class Courseware:
         if "csrf" not in app.extensions:
             CSRFProtect(app)
         if not hasattr(app, "login_manager"):
-            manager = _LoginManager(app)
+            manager = LoginManager(app)
             manager.session_protection = "strong"
         from courseware.auth.views import load_user
 
@@ -223,7 +208,7 @@ class Courseware:
 
         Pages shared by all visitors also get an ETag: a revisit costs a 304.
         """
-        response = commit_if_needed(response)
+        response = finish_request(response)
         if self.standalone or (request.blueprint or "").startswith("courseware"):
             add_security_headers(response)
             response = compress(response)

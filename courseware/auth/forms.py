@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import (
     Email,
@@ -15,6 +14,7 @@ from wtforms.validators import (
 )
 
 from courseware.auth.services import MIN_PASSWORD_LENGTH, USERNAME_RE, find_user
+from courseware.core.forms import Form
 from courseware.db import get_session
 
 PASSWORD_LENGTH_MESSAGE = _l("Use at least %(min)d characters.")
@@ -42,7 +42,7 @@ def repeat_password_field(label) -> PasswordField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Sign in with username and password."""
 
     username = StringField(
@@ -59,7 +59,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """Self-registration for adult learners."""
 
     username = StringField(
@@ -93,7 +93,7 @@ class RegisterForm(FlaskForm):
             raise ValidationError(_l("This username is taken."))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """Change one's own password."""
 
     current = PasswordField(
@@ -106,7 +106,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Sign out (a POST, so that a link on another site cannot sign you out)."""
 
     submit = SubmitField(_l("Sign out"))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from courseware.auth.models import Role, User, new_token
 from courseware.auth.passwords import hash_password, needs_rehash, verify_password
+from courseware.db import insert_ignore
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -48,15 +49,19 @@ def create_user(
     if find_user(session, username) is not None:
         raise AccountError(_l("This username is taken."))
     check_password_rules(password)
-    user = User(
+    # Two registrations of one name at once: the unique index picks one; the other
+    # gets the same clear message as if it had come second.
+    created = insert_ignore(
+        session,
+        User,
         username=username,
         password_hash=hash_password(password),
         role=Role(role),
         email=email or None,
     )
-    session.add(user)
-    session.flush()
-    return user
+    if not created:
+        raise AccountError(_l("This username is taken."))
+    return find_user(session, username)
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,14 +21,14 @@ from courseware.auth.forms import (
     LogoutForm,
     RegisterForm,
 )
-from courseware.auth.models import User
+from courseware.auth.models import User, new_token
 from courseware.auth.services import (
     AccountError,
     authenticate,
     change_password,
     create_user,
 )
-from courseware.db import get_session
+from courseware.db import get_session, refuse
 from courseware.security import safe_next
 
 __all__ = ["LogoutForm", "load_user"]
@@ -36,6 +45,12 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def sign_in(user: User) -> None:
+    """Sign in on a fresh session: nothing from before (a CSRF secret) carries over."""
+    session.clear()
+    login_user(user)
+
+
 def login():
     """Show the sign-in form and sign in."""
     form = LoginForm()
@@ -44,7 +59,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(get_session(), form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
+            sign_in(user)
             return redirect(safe_next(form.next.data, url_for("courseware.home")))
         form.password.errors.append(_("Wrong username or password."))
         return render_template("courseware/auth/login.html", form=form), 401
@@ -56,7 +71,12 @@ def logout():
     form = LogoutForm()
     if not form.validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        # A new token ends this account's sessions: a copy of the cookie saved
+        # before signing out no longer opens anything (on any device).
+        current_user.session_token = new_token()
     logout_user()
+    session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("courseware.home"))
 
@@ -75,9 +95,10 @@ def register():
                 email=form.email.data,
             )
         except AccountError as exc:
+            refuse()  # undo what the service flushed before it refused
             form.username.errors.append(str(exc))
         else:
-            login_user(user)
+            sign_in(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("courseware.home"))
     return render_template("courseware/auth/register.html", form=form)
@@ -93,6 +114,7 @@ def account():
                 get_session(), current_user, form.current.data, form.password.data
             )
         except AccountError as exc:
+            refuse()  # undo what the service flushed before it refused
             form.current.errors.append(str(exc))
         else:
             # Keep this session; the new token ends the others.

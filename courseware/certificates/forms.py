@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from courseware.core.forms import Form
 
-class NameForm(FlaskForm):
+
+class NameForm(Form):
     """The name to print: the only place the course asks for a real name."""
 
     name = StringField(
@@ -25,7 +26,7 @@ class NameForm(FlaskForm):
     submit = SubmitField(_l("Print my certificate"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """An administrator or the cohort's organiser revokes, with a reason."""
 
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=500)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware.db import Base, UTCDateTime, utcnow
@@ -18,6 +18,16 @@ class Certificate(Base):
     """
 
     __tablename__ = "courseware_certificate"
+    __table_args__ = (
+        Index(  # one standing certificate per learner and track
+            "uq_courseware_certificate_standing",
+            "user_id",
+            "track_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)

@@ -6,14 +6,14 @@ import secrets
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from courseware.auth.models import User
 from courseware.certificates import signing
 from courseware.certificates.models import Certificate
 from courseware.content.runtime import Course
-from courseware.db import utcnow
+from courseware.db import insert_ignore, utcnow
 from courseware.xapi import events
 from courseware.xapi.outbox import record
 
@@ -63,11 +63,16 @@ def issue(
     lang: str,
     learner: events.Learner | None = None,
 ) -> Certificate:
-    """Issue the track's certificate once (called when the track is completed)."""
+    """Issue the track's certificate once (called when the track is completed).
+
+    A partial unique index keeps one standing certificate per learner and track.
+    """
     existing = current_for(session, user.id, track["id"])
     if existing is not None:
         return existing
-    certificate = Certificate(
+    issued = insert_ignore(
+        session,
+        Certificate,
         code=new_code(),
         user_id=user.id,
         track_id=track["id"],
@@ -75,9 +80,8 @@ def issue(
         version=course.number,
         language=lang,
     )
-    session.add(certificate)
-    session.flush()
-    if learner is not None:
+    certificate = current_for(session, user.id, track["id"])
+    if issued and learner is not None:
         record(session, events.certificate_earned(course, learner, track), user.id)
     return certificate
 
@@ -133,19 +137,51 @@ def _clean_name(name: str) -> str:
 def set_name(
     session: Session, certificate: Certificate, name: str, course: Course
 ) -> None:
-    """Print ``name`` on a certificate that has none yet, and sign it."""
-    if certificate.name:
+    """Print ``name`` on a certificate that has none yet, and sign it.
+
+    Sending the same name twice (two tabs, a retry) is the same success.
+    """
+    clean = _clean_name(name)
+    if not certificate.name:
+        session.execute(
+            update(Certificate)
+            .where(Certificate.id == certificate.id, Certificate.name.is_(None))
+            .values(name=clean)
+            .execution_options(synchronize_session=False)
+        )
+        session.refresh(certificate)
+        if certificate.name == clean and not certificate.payload:
+            _sign(certificate, course)
+            session.flush()
+            return
+    if certificate.name != clean:
         raise CertificateError("This certificate already carries a name.")
-    certificate.name = _clean_name(name)
-    _sign(certificate, course)
-    session.flush()
 
 
 def correct_name(
     session: Session, certificate: Certificate, name: str, course: Course, who: str
 ) -> Certificate:
-    """Re-issue with a corrected name: a new code; the old one is revoked, kept."""
-    if certificate.revoked:
+    """Re-issue with a corrected name: a new code; the old one is revoked, kept.
+
+    The old one is revoked first, conditionally: of two corrections at once, one
+    re-issues; the other gets the replacement when it asked for the same name.
+    """
+    clean = _clean_name(name)
+    if clean == certificate.name and not certificate.revoked:
+        return certificate  # the name it already carries: nothing to correct
+    won = session.execute(
+        update(Certificate)
+        .where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_by=who, revoke_reason="name correction")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(certificate)
+    if not won:
+        replacement = session.scalars(
+            select(Certificate).where(Certificate.replaces_id == certificate.id)
+        ).first()
+        if replacement is not None and replacement.name == clean:
+            return replacement
         raise CertificateError("This certificate was revoked.")
     replacement = Certificate(
         code=new_code(),
@@ -154,18 +190,16 @@ def correct_name(
         completed_on=certificate.completed_on,
         version=certificate.version,
         language=certificate.language,
-        name=_clean_name(name),
+        name=clean,
         replaces_id=certificate.id,
     )
     session.add(replacement)
     session.flush()
     _sign(replacement, course)
-    revoke(
-        session,
-        certificate,
-        f"replaced by {replacement.code} after a name correction",
-        who,
+    certificate.revoke_reason = (
+        f"replaced by {replacement.code} after a name correction"
     )
+    session.flush()
     return replacement
 
 

@@ -12,7 +12,7 @@ from courseware.certificates.forms import NameForm, RevokeForm
 from courseware.certificates.organisers import organises_learner
 from courseware.certificates.pdf import render
 from courseware.content.runtime import active_course
-from courseware.db import get_session
+from courseware.db import get_session, refuse
 from courseware.learn.views import require_course
 
 
@@ -43,7 +43,9 @@ def detail(code: str):
     if form.validate_on_submit():
         session = get_session()
         try:
-            if certificate.name:
+            if certificate.name and certificate.name != " ".join(
+                form.name.data.split()
+            ):
                 certificate = services.correct_name(
                     session, certificate, form.name.data, course, current_user.username
                 )
@@ -54,9 +56,10 @@ def detail(code: str):
                     ),
                     "success",
                 )
-            else:
+            elif not certificate.name:
                 services.set_name(session, certificate, form.name.data, course)
         except services.CertificateError as exc:
+            refuse()  # undo what the service flushed before it refused
             form.name.errors.append(str(exc))
         else:
             return redirect(
@@ -133,6 +136,7 @@ def revoke(code: str):
                 get_session(), certificate, form.reason.data, current_user.username
             )
         except services.CertificateError as exc:
+            refuse()  # undo what the service flushed before it refused
             form.reason.errors.append(str(exc))
         else:
             flash(_("The certificate is revoked."), "success")

@@ -93,10 +93,21 @@ def make_core_blueprint(app: Flask) -> Blueprint:
             return f"{format_decimal(round(size / 1024 / 1024, 1))} MB"
         return f"{format_decimal(max(round(size / 1024), 1))} KB"
 
+    @bp.app_template_filter("duration_seconds")
+    def _duration_seconds(seconds: float) -> int:
+        """Whole seconds (an odd stored value gives 0, never an error)."""
+        try:
+            return max(int(seconds or 0), 0)
+        except (OverflowError, ValueError, TypeError):
+            return 0
+
     @bp.app_template_filter("duration")
     def _duration(seconds: float) -> str:
-        """Seconds as m:ss."""
-        total = int(seconds or 0)
+        """Seconds as m:ss (an odd stored value shows as 0:00, never an error)."""
+        try:
+            total = int(seconds or 0)
+        except (OverflowError, ValueError, TypeError):
+            total = 0
         return f"{total // 60}:{total % 60:02d}"
 
     @bp.app_context_processor

@@ -11,16 +11,16 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import text
 from wtforms import HiddenField, SubmitField
 
+from courseware.core.forms import Form
 from courseware.db import get_session
 from courseware.i18n import LANGUAGE_COOKIE, supported_languages
 from courseware.security import safe_next, same_origin
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """The language switcher: one submit button per language."""
 
     next = HiddenField()

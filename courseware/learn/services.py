@@ -5,14 +5,15 @@ Each action writes its record and its xAPI statement in the caller's transaction
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from courseware.auth.models import User
 from courseware.content.runtime import Course
-from courseware.db import utcnow
+from courseware.db import insert_ignore, utcnow
 from courseware.learn.models import Completion, Enrolment, LessonProgress
 from courseware.quiz.models import QuizAttempt
 from courseware.xapi import events
@@ -20,18 +21,30 @@ from courseware.xapi.outbox import record
 
 
 def enrolment(session: Session, user: User, course: Course) -> Enrolment:
-    """The learner's enrolment in the course, created on first use."""
+    """The learner's enrolment in the course, created on first use (an upsert)."""
     course_id = course.info["id"]
-    found = session.scalars(
-        select(Enrolment).where(
-            Enrolment.user_id == user.id, Enrolment.course_id == course_id
-        )
-    ).first()
+    query = select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.course_id == course_id
+    )
+    found = session.scalars(query).first()
     if found is None:
-        found = Enrolment(user_id=user.id, course_id=course_id)
-        session.add(found)
-        session.flush()
+        insert_ignore(session, Enrolment, user_id=user.id, course_id=course_id)
+        found = session.scalars(query).one()
     return found
+
+
+def lock_learner(session: Session, user: User, course: Course) -> Enrolment:
+    """The enrolment, row-locked until commit: one learner's actions go one at a time.
+
+    Completing the last lesson in one tab while passing the quiz in another must
+    still complete the module: each sees what the other committed. (PostgreSQL takes
+    the row lock; SQLite's single writer already serialises writes.)
+    """
+    enrol = enrolment(session, user, course)
+    session.execute(
+        select(Enrolment.id).where(Enrolment.id == enrol.id).with_for_update()
+    )
+    return enrol
 
 
 def learner(session: Session, user: User, course: Course, lang: str) -> events.Learner:
@@ -123,20 +136,39 @@ def open_lesson(
         progress = _progress(session, user, module_id, lesson_id)
     else:
         progress = next((r for r in known if r.lesson_id == lesson_id), None)
-    arrived = (enrol.resume_module, enrol.resume_lesson) != (module_id, lesson_id)
+    first_visit = False
     if progress is None:
-        progress = LessonProgress(
+        first_visit = insert_ignore(
+            session,
+            LessonProgress,
             user_id=user.id,
             module_id=module_id,
             lesson_id=lesson_id,
             version=course.number,
             language=lang,
         )
-        session.add(progress)
-        arrived = True
-    if arrived:
-        enrol.resume_module, enrol.resume_lesson = module_id, lesson_id
-        enrol.resume_media, enrol.resume_time = None, None
+        progress = _progress(session, user, module_id, lesson_id)
+    # The database decides who arrived: of several tabs opening the lesson at once,
+    # one moves the resume point (or creates the row) and records ``experienced``.
+    moved = session.execute(
+        update(Enrolment)
+        .where(
+            Enrolment.id == enrol.id,
+            or_(
+                Enrolment.resume_module.is_(None),
+                Enrolment.resume_lesson.is_(None),
+                Enrolment.resume_module != module_id,
+                Enrolment.resume_lesson != lesson_id,
+            ),
+        )
+        .values(
+            resume_module=module_id,
+            resume_lesson=lesson_id,
+            resume_media=None,
+            resume_time=None,
+        )
+    ).rowcount
+    if moved or first_visit:
         record(
             session,
             events.lesson_experienced(
@@ -168,14 +200,26 @@ def complete_lesson(
     lesson_id: str,
     lang: str,
 ) -> bool:
-    """Mark the lesson done (once); True when this call completed it."""
+    """Mark the lesson done (once); True when this call completed it.
+
+    Of identical requests at once, the one whose conditional update changed the row
+    records the statements; the others change nothing.
+    """
+    lock_learner(session, user, course)
     progress = _progress(session, user, module_id, lesson_id) or open_lesson(
         session, user, course, module_id, lesson_id, lang
     )
     if progress.completed_at is not None:
         return False
-    progress.completed_at = utcnow()
-    progress.version, progress.language = course.number, lang
+    won = session.execute(
+        update(LessonProgress)
+        .where(
+            LessonProgress.id == progress.id, LessonProgress.completed_at.is_(None)
+        )
+        .values(completed_at=utcnow(), version=course.number, language=lang)
+    ).rowcount
+    if not won:
+        return False
     who = learner(session, user, course, lang)
     record(session, events.lesson_completed(course, who, module_id, lesson_id), user.id)
     lessons = course.lesson_ids(module_id)
@@ -203,7 +247,9 @@ def save_position(
     enrol = enrolment(session, user, course)
     enrol.resume_module, enrol.resume_lesson = module_id, lesson_id
     enrol.resume_media = media_id
-    enrol.resume_time = None if seconds is None else round(max(seconds, 0.0), 1)
+    if seconds is not None and not (math.isfinite(seconds) and seconds >= 0):
+        raise ValueError(f"not a media time: {seconds!r}")
+    enrol.resume_time = None if seconds is None else round(seconds, 1)
     session.flush()
 
 
@@ -256,34 +302,35 @@ def update_completions(session: Session, user: User, course: Course, lang: str) 
     who = None
     for module_id, state in summary.modules.items():
         if state.complete and ("module", module_id) not in done:
-            who = who or learner(session, user, course, lang)
-            session.add(
-                Completion(
-                    user_id=user.id,
-                    kind="module",
-                    item_id=module_id,
-                    version=course.number,
-                    language=lang,
+            if _complete(session, user, course, "module", module_id, lang):
+                who = who or learner(session, user, course, lang)
+                record(
+                    session, events.module_completed(course, who, module_id), user.id
                 )
-            )
-            record(session, events.module_completed(course, who, module_id), user.id)
     for track in course.tracks:
         if summary.track_complete(track) and ("track", track["id"]) not in done:
-            who = who or learner(session, user, course, lang)
-            session.add(
-                Completion(
-                    user_id=user.id,
-                    kind="track",
-                    item_id=track["id"],
-                    version=course.number,
-                    language=lang,
-                )
-            )
-            record(session, events.track_completed(course, who, track), user.id)
-            from courseware.certificates.services import issue
+            if _complete(session, user, course, "track", track["id"], lang):
+                who = who or learner(session, user, course, lang)
+                record(session, events.track_completed(course, who, track), user.id)
+                from courseware.certificates.services import issue
 
-            issue(session, user, course, track, lang, who)
+                issue(session, user, course, track, lang, who)
     session.flush()
+
+
+def _complete(
+    session: Session, user: User, course: Course, kind: str, item_id: str, lang: str
+) -> bool:
+    """Insert the completion once; True for the request that inserted it."""
+    return insert_ignore(
+        session,
+        Completion,
+        user_id=user.id,
+        kind=kind,
+        item_id=item_id,
+        version=course.number,
+        language=lang,
+    )
 
 
 @dataclass

@@ -10,9 +10,11 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,7 +25,17 @@ class QuizAttempt(Base):
     """One attempt: the questions drawn, their order, and the result once submitted."""
 
     __tablename__ = "courseware_quiz_attempt"
-    __table_args__ = (UniqueConstraint("user_id", "quiz_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "quiz_id", "number"),
+        Index(  # one open attempt per learner and quiz
+            "uq_courseware_quiz_attempt_open",
+            "user_id",
+            "quiz_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(

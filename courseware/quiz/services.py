@@ -6,13 +6,13 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from courseware.auth.models import User
 from courseware.content.runtime import Course
-from courseware.db import utcnow
-from courseware.learn.services import learner, update_completions
+from courseware.db import insert_ignore, upsert, utcnow
+from courseware.learn.services import learner, lock_learner, update_completions
 from courseware.quiz.models import QuizAnswer, QuizAttempt
 from courseware.quiz.types import QUESTION_TYPES
 from courseware.xapi import events
@@ -52,10 +52,15 @@ def attempts_left(quiz: dict, done: list[QuizAttempt]) -> int | None:
 def start(
     session: Session, user: User, course: Course, quiz_id: str, lang: str
 ) -> QuizAttempt:
-    """Start an attempt (or return the open one): draw the pool, shuffle, record."""
+    """Start an attempt (or return the open one): draw the pool, shuffle, record.
+
+    A partial unique index allows one open attempt per learner and quiz: of two
+    starts at once, the loser's insert does nothing and it returns the winner's.
+    """
     quiz = course.quiz(quiz_id)
     if quiz is None:
         raise QuizError("no such quiz")
+    lock_learner(session, user, course)
     existing = open_attempt(session, user, quiz_id)
     if existing is not None:
         return existing
@@ -77,7 +82,9 @@ def start(
     if not quiz.get("shuffle_questions", True):
         drawn = [q for q in questions if q in drawn]
     orders = {qid: _option_order(_question(quiz, qid), rng, quiz) for qid in drawn}
-    attempt = QuizAttempt(
+    inserted = insert_ignore(
+        session,
+        QuizAttempt,
         user_id=user.id,
         quiz_id=quiz_id,
         module_id=quiz["module"],
@@ -87,8 +94,11 @@ def start(
         questions=drawn,
         orders=orders,
     )
-    session.add(attempt)
-    session.flush()
+    attempt = open_attempt(session, user, quiz_id)
+    if attempt is None:  # another request started and submitted one meanwhile
+        raise QuizError("This attempt was just finished in another window.")
+    if not inserted:
+        return attempt
     record(
         session,
         events.quiz_attempted(
@@ -134,33 +144,47 @@ def questions_of(course: Course, attempt: QuizAttempt) -> list[dict]:
 def save_answers(
     session: Session, attempt: QuizAttempt, course: Course, form: Any
 ) -> int:
-    """Store each response in ``form`` (saving again replaces); return the count."""
-    if attempt.submitted_at is not None:
+    """Store each response in ``form`` (saving again replaces); return the count.
+
+    The first write is a conditional touch of the attempt: it takes the attempt's row
+    (PostgreSQL) or the write lock (SQLite) and sees a submission that has just
+    happened, so that no answer changes after grading.
+    """
+    if attempt.submitted_at is not None or not _still_open(session, attempt):
         return 0
-    saved = {
-        a.question_id: a
-        for a in session.scalars(
-            select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id)
-        )
-    }
     count = 0
+    now = utcnow()
     for question in questions_of(course, attempt):
         response = QUESTION_TYPES[question["type"]].parse_response(question, form)
         if response is None:
             continue
-        row = saved.get(question["id"])
-        if row is None:
-            session.add(
-                QuizAnswer(
-                    attempt_id=attempt.id, question_id=question["id"], response=response
-                )
-            )
-        else:
-            row.response = response
-            row.saved_at = utcnow()
+        upsert(
+            session,
+            QuizAnswer,
+            {
+                "attempt_id": attempt.id,
+                "question_id": question["id"],
+                "response": response,
+                "saved_at": now,
+            },
+            ["attempt_id", "question_id"],
+            ["response", "saved_at"],
+        )
         count += 1
     session.flush()
     return count
+
+
+def _still_open(session: Session, attempt: QuizAttempt) -> bool:
+    """Lock the attempt for this transaction; False when it is already submitted."""
+    return bool(
+        session.execute(
+            update(QuizAttempt)
+            .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+            .values(language=QuizAttempt.language)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    )
 
 
 def saved_answers(session: Session, attempt: QuizAttempt) -> dict[str, Any]:
@@ -190,8 +214,22 @@ def submit(
     lang: str,
     send_free_text: bool = False,
 ) -> list[Graded]:
-    """Grade on the server and record the result once (resubmitting changes nothing)."""
+    """Grade on the server and record the result once (resubmitting changes nothing).
+
+    Of identical submissions at once, the one whose conditional update marked the
+    attempt submitted grades it and records the statements; the others read it.
+    """
     if attempt.submitted_at is not None:
+        return grade(session, course, attempt, lang)
+    lock_learner(session, user, course)
+    won = session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(attempt)
+    if not won:
         return grade(session, course, attempt, lang)
     quiz = course.quiz(attempt.quiz_id)
     graded = grade(session, course, attempt, lang)
@@ -200,7 +238,6 @@ def submit(
     attempt.points, attempt.total = points, total
     attempt.score = round(points / total, 4) if total else 0.0
     attempt.passed = attempt.score >= float(quiz["pass_mark"])
-    attempt.submitted_at = utcnow()
     for row in session.scalars(
         select(QuizAnswer).where(QuizAnswer.attempt_id == attempt.id)
     ):

@@ -14,17 +14,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from courseware.db import get_session
+from courseware.core.forms import Form
+from courseware.db import get_session, refuse
 from courseware.learn.views import content_language, require_course
 from courseware.quiz import services
 from courseware.quiz.models import QuizAttempt
 from courseware.quiz.types import QUESTION_TYPES
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(Form):
     """CSRF for starting, saving and submitting (question fields are read directly)."""
 
 
@@ -86,6 +86,7 @@ def start(quiz_id: str):
             get_session(), current_user, course, quiz_id, content_language(course)
         )
     except services.QuizError as exc:
+        refuse()  # undo what the service flushed before it refused
         flash(str(exc), "error")
         return redirect(url_for("courseware_quiz.overview", quiz_id=quiz_id))
     return redirect(

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from courseware.content.runtime import Course, active_course
-from courseware.db import get_session
+from courseware.db import get_session, refuse
 from courseware.learn.views import content_language
 from courseware.teach import assignments as service
 from courseware.teach.access import group_view
@@ -60,6 +60,7 @@ def _assignment_or_404(group: Group, assignment_id: int):
     try:
         return service.find_assignment(get_session(), group, assignment_id)
     except TeachError:
+        refuse()  # undo what the service flushed before it refused
         abort(404)
 
 
@@ -99,6 +100,7 @@ def _assignment_page(group, form, course, assignment, title, save, field, done):
         try:
             save(service.due_at(group, form.due_date.data, form.due_time.data))
         except TeachError as exc:
+            refuse()  # undo what the service flushed before it refused
             form[field].errors.append(str(exc))
         else:
             flash(done, "success")

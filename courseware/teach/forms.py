@@ -6,7 +6,6 @@ from functools import lru_cache
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -28,6 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from courseware.core.forms import Form
 from courseware.teach.accounts import MAX_PUPILS_AT_ONCE
 from courseware.teach.codes import PREFIX_RE
 
@@ -39,7 +39,7 @@ def timezone_choices() -> list[SelectChoice]:
     return [SelectChoice("UTC"), *(SelectChoice(z, z.replace("_", " ")) for z in zones)]
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     """A class or a meeting cohort: name, username prefix, time zone, meeting."""
 
     name = StringField(_l("Group name"), validators=[InputRequired(), Length(max=120)])
@@ -72,7 +72,7 @@ class GroupForm(FlaskForm):
         self.timezone.choices = timezone_choices()
 
 
-class JoinCodeForm(FlaskForm):
+class JoinCodeForm(Form):
     """A new join code, valid for some days."""
 
     days = IntegerField(
@@ -83,7 +83,7 @@ class JoinCodeForm(FlaskForm):
     submit = SubmitField(_l("New join code"))
 
 
-class CoOwnerForm(FlaskForm):
+class CoOwnerForm(Form):
     """Share a group with another teacher."""
 
     username = StringField(
@@ -94,7 +94,7 @@ class CoOwnerForm(FlaskForm):
     submit = SubmitField(_l("Add co-owner"))
 
 
-class PupilsForm(FlaskForm):
+class PupilsForm(Form):
     """Create pupil accounts: a number of them, or one per name."""
 
     count = IntegerField(
@@ -134,7 +134,7 @@ class DueFields:
     )
 
 
-class AssignmentForm(DueFields, FlaskForm):
+class AssignmentForm(DueFields, Form):
     """Assign a module or a track to the group or to chosen learners."""
 
     item = SelectField(_l("Module or track"), validators=[InputRequired()])
@@ -148,18 +148,18 @@ class AssignmentForm(DueFields, FlaskForm):
     submit = SubmitField(_l("Save assignment"))
 
 
-class ExtensionForm(DueFields, FlaskForm):
+class ExtensionForm(DueFields, Form):
     """A later due date for one learner."""
 
     due_date = DateField(_l("New due date"), validators=[InputRequired()])
     submit = SubmitField(_l("Give extension"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something (CSRF only)."""
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     """A learner joins a group with the code the teacher gave."""
 
     code = StringField(
@@ -171,7 +171,7 @@ class JoinForm(FlaskForm):
     submit = SubmitField(_l("Join"))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """Dashboard filters (a GET form)."""
 
     class Meta:

@@ -6,7 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 
 from courseware.content.runtime import active_course
-from courseware.db import get_session
+from courseware.db import get_session, refuse
 from courseware.learn.views import content_language
 from courseware.teach import accounts, assignments, services
 from courseware.teach.access import group_view
@@ -19,6 +19,7 @@ def _member_or_404(group: Group, user_id: int):
     try:
         return services.member(get_session(), group, user_id)
     except services.TeachError:
+        refuse()  # undo what the service flushed before it refused
         abort(404)
 
 
@@ -44,6 +45,7 @@ def cards(group: Group):
         try:
             made = accounts.create_pupils(get_session(), group, form.entries())
         except services.TeachError as exc:
+            refuse()  # undo what the service flushed before it refused
             form.names.errors.append(str(exc))
         else:
             return _cards_page(group, made)
@@ -59,6 +61,7 @@ def reset_password(group: Group, user_id: int):
     try:
         card = accounts.reset_password(get_session(), group, user_id)
     except services.TeachError as exc:
+        refuse()  # undo what the service flushed before it refused
         flash(str(exc), "error")
         return redirect(url_for("courseware_teach.learner", **_ids(group, user_id)))
     return _cards_page(group, [card])
@@ -105,6 +108,7 @@ def _assignment_or_404(group: Group, assignment_id: int):
     try:
         return assignments.find_assignment(get_session(), group, assignment_id)
     except services.TeachError:
+        refuse()  # undo what the service flushed before it refused
         abort(404)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from courseware.auth.models import Role, User
 from courseware.auth.services import find_user
-from courseware.db import utcnow
+from courseware.db import insert_ignore, utcnow
 from courseware.teach.codes import new_join_code, normalise_code
 from courseware.teach.models import (
     CLASS,
@@ -128,9 +128,11 @@ def join_with_code(session: Session, user: User, typed: str) -> tuple[Group, boo
         raise TeachError(_l("This code has expired. Ask for a new one."))
     if find_membership(session, group.id, user.id) is not None:
         return group, False
-    session.add(Membership(group_id=group.id, user_id=user.id, via="code"))
-    session.flush()
-    return group, True
+    # Two posts of one code at once (a double click): one inserts, both succeed.
+    joined = insert_ignore(
+        session, Membership, group_id=group.id, user_id=user.id, via="code"
+    )
+    return group, joined
 
 
 def find_membership(session: Session, group_id: int, user_id: int) -> Membership | None:
@@ -185,12 +187,7 @@ def add_co_owner(session: Session, group: Group, username: str) -> User:
         raise TeachError(_l("There is no teacher with this username."))
     if user.id == group.owner_id:
         raise TeachError(_l("This teacher already owns the group."))
-    found = session.scalars(
-        select(CoOwner).where(CoOwner.group_id == group.id, CoOwner.user_id == user.id)
-    ).first()
-    if found is None:
-        session.add(CoOwner(group_id=group.id, user_id=user.id))
-        session.flush()
+    insert_ignore(session, CoOwner, group_id=group.id, user_id=user.id)
     return user
 
 

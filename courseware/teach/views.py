@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from courseware.content.runtime import active_course
-from courseware.db import get_session
+from courseware.db import get_session, refuse
 from courseware.learn.views import content_language
 from courseware.teach import services
 from courseware.teach.access import group_view, is_main_owner, teacher_required
@@ -129,6 +129,7 @@ def add_co_owner(group: Group):
     try:
         user = services.add_co_owner(get_session(), group, form.username.data)
     except services.TeachError as exc:
+        refuse()  # undo what the service flushed before it refused
         flash(str(exc), "error")
     else:
         flash(_("%(name)s is now a co-owner.", name=user.username), "success")
@@ -156,6 +157,7 @@ def join():
                 session, current_user, form.code.data
             )
         except services.TeachError as exc:
+            refuse()  # undo what the service flushed before it refused
             form.code.errors.append(str(exc))
         else:
             if joined:

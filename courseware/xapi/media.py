@@ -7,8 +7,8 @@ a statement about someone else or about media that is not in the lesson.
 
 from __future__ import annotations
 
+import math
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from courseware.content.runtime import Course
+from courseware.core.payload import UUID4 as UUID4_PATTERN
 from courseware.xapi.events import Learner, _course, _lesson, _module
 from courseware.xapi.models import OutboxStatement
 from courseware.xapi.outbox import record
@@ -27,6 +28,7 @@ SEGMENTS = re.compile(
     r"^(\d+(\.\d{1,3})?\[\.\]\d+(\.\d{1,3})?)(\[,\]\d+(\.\d{1,3})?\[\.\]"
     r"\d+(\.\d{1,3})?)*$"
 )
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$")
 MAX_AGE = timedelta(days=30)  # events queued offline for longer are refused
 
 
@@ -34,13 +36,31 @@ class EventError(ValueError):
     """An event with a bad shape or one that does not belong to this learner."""
 
 
+#: Longest media time accepted, in seconds (a day; our videos last minutes).
+MAX_SECONDS = 86400.0
+UUID4 = re.compile(UUID4_PATTERN)
+
+
 def _number(event: dict, key: str, required: bool = True) -> float | None:
     value = event.get(key)
     if value is None and not required:
         return None
-    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-        raise EventError(f"{key} must be a number of seconds")
+    if (
+        not isinstance(value, int | float)
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or not 0 <= value <= MAX_SECONDS
+    ):
+        raise EventError(f"{key} must be a number of seconds from 0 to 86400")
     return round(float(value), 3)
+
+
+def _uuid4(event: dict, key: str) -> str:
+    """The event's uuid4 exactly as sent (lowercase, version 4): never rewritten."""
+    value = event.get(key)
+    if not isinstance(value, str) or not UUID4.match(value):
+        raise EventError(f"{key} must be a lowercase uuid4")
+    return value
 
 
 def _when(event: dict) -> datetime:
@@ -71,16 +91,14 @@ def _media_block(
 
 def statement_for(course: Course, learner: Learner, event: dict) -> dict[str, Any]:
     """Check one event and build its Video Profile statement."""
-    try:
-        statement_id = str(uuid.UUID(str(event.get("id")), version=4))
-        session_id = str(uuid.UUID(str(event.get("session")), version=4))
-    except ValueError:
-        raise EventError("id and session must be uuid4") from None
+    statement_id, session_id = _uuid4(event, "id"), _uuid4(event, "session")
     verb = event.get("verb")
     if verb not in VERBS:
         raise EventError("unknown verb")
-    module_id, lesson_id = str(event.get("module")), str(event.get("lesson"))
-    media_id = str(event.get("media"))
+    module_id, lesson_id = event.get("module"), event.get("lesson")
+    media_id = event.get("media")
+    if not all(isinstance(v, str) for v in (module_id, lesson_id, media_id)):
+        raise EventError("module, lesson and media must be ids")
     block = _media_block(course, module_id, lesson_id, media_id, learner.language)
     length = _number(
         event, "length", verb in ("initialized", "paused", "completed", "terminated")
@@ -92,7 +110,9 @@ def statement_for(course: Course, learner: Learner, event: dict) -> dict[str, An
         progress = _number(event, "progress")
         if progress > 1:
             raise EventError("progress is between 0 and 1")
-        segments = str(event.get("segments") or "")
+        segments = event.get("segments") or ""
+        if not isinstance(segments, str) or len(segments) > 4000:
+            raise EventError("played-segments has the wrong form")
         if segments and not SEGMENTS.match(segments):
             raise EventError("played-segments has the wrong form")
         result_ext[VIDEO_EXT + "progress"] = round(progress, 3)
@@ -108,8 +128,11 @@ def statement_for(course: Course, learner: Learner, event: dict) -> dict[str, An
     context = {VIDEO_EXT + "session-id": session_id}
     if length is not None:
         context[VIDEO_EXT + "length"] = length
-    if event.get("subtitles"):
-        context[VIDEO_EXT + "cc-subtitle-lang"] = str(event["subtitles"])[:16]
+    subtitles = event.get("subtitles")
+    if subtitles:
+        if not isinstance(subtitles, str) or not LANGUAGE_TAG.match(subtitles):
+            raise EventError("subtitles must be a language tag")
+        context[VIDEO_EXT + "cc-subtitle-lang"] = subtitles
     obj = activity(
         activity_id("media", media_id), "video", {learner.language: block["title"]}
     )
@@ -134,8 +157,14 @@ def statement_for(course: Course, learner: Learner, event: dict) -> dict[str, An
 def accept(
     session: Session, course: Course, learner: Learner, events: list[dict]
 ) -> tuple[list[str], list[dict[str, str]]]:
-    """Queue every valid new event; duplicates (same id) are accepted and ignored."""
-    ids = [str(e.get("id")) for e in events if isinstance(e, dict)]
+    """Queue every valid new event; duplicates (same id) are accepted and ignored.
+
+    Two tabs flushing one queue at once: the outbox's primary key decides, and the
+    loser's insert does nothing (never an error).
+    """
+    ids = [
+        e["id"] for e in events if isinstance(e, dict) and isinstance(e.get("id"), str)
+    ]
     known = set(
         session.scalars(select(OutboxStatement.id).where(OutboxStatement.id.in_(ids)))
     )
@@ -144,16 +173,16 @@ def accept(
         if not isinstance(event, dict):
             rejected.append({"id": "", "reason": "not an object"})
             continue
-        event_id = str(event.get("id"))
+        event_id = event.get("id") if isinstance(event.get("id"), str) else ""
         if event_id in known:
             accepted.append(event_id)
             continue
         try:
             statement = statement_for(course, learner, event)
         except EventError as exc:
-            rejected.append({"id": event_id, "reason": str(exc)})
+            rejected.append({"id": event_id[:64], "reason": str(exc)})
             continue
-        record(session, statement, learner.user_id, source="browser")
+        record(session, statement, learner.user_id, source="browser", if_new=True)
         known.add(event_id)
         accepted.append(event_id)
     return accepted, rejected

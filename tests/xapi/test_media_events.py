@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -114,8 +115,23 @@ def test_duplicates_are_accepted_once(client, signed_in, outbox):
         ({"media": "someone-elses-video"}, "no such media in this lesson"),
         ({"lesson": "intro"}, "no such media in this lesson"),
         ({"verb": "liked"}, "unknown verb"),
-        ({"id": "not-a-uuid"}, "id and session must be uuid4"),
-        ({"time": -3}, "time must be a number of seconds"),
+        ({"id": "not-a-uuid"}, "id must be a lowercase uuid4"),
+        # Not rewritten into another id: uppercase, version 1, braces are refused.
+        (
+            {"id": "9F1B2C3D-4E5F-4A6B-8C7D-1E2F3A4B5C6D"},
+            "id must be a lowercase uuid4",
+        ),
+        (
+            {"id": "9f1b2c3d-4e5f-1a6b-8c7d-1e2f3a4b5c6d"},
+            "id must be a lowercase uuid4",
+        ),
+        ({"session": 12}, "session must be a lowercase uuid4"),
+        ({"time": -3}, "time must be a number of seconds from 0 to 86400"),
+        ({"time": 1e308}, "time must be a number of seconds from 0 to 86400"),
+        ({"time": True}, "time must be a number of seconds from 0 to 86400"),
+        ({"length": "60"}, "length must be a number of seconds from 0 to 86400"),
+        ({"subtitles": "<script>"}, "subtitles must be a language tag"),
+        ({"module": ["sample"]}, "module, lesson and media must be ids"),
         ({"progress": 1.5}, "progress is between 0 and 1"),
         ({"segments": "0[.]x"}, "played-segments has the wrong form"),
         ({"timestamp": "2026-01-01T00:00:00"}, "timestamp must carry a time zone"),
@@ -133,8 +149,52 @@ def test_bad_events_are_refused_with_a_reason(
     )
     bad.update(change)
     response = post(client, signed_in, [bad])
-    assert response.json["rejected"] == [{"id": str(bad["id"]), "reason": reason}]
+    sent_id = bad["id"] if isinstance(bad["id"], str) else ""
+    assert response.json["rejected"] == [{"id": sent_id, "reason": reason}]
+    assert response.json["accepted"] == []
     assert not [s for s in outbox() if "/media/" in s["object"]["id"]]
+
+
+@pytest.mark.parametrize(
+    "number, reason",
+    [
+        ("NaN", "NaN is not a number JSON allows"),
+        ("Infinity", "Infinity is not a number JSON allows"),
+        ("-Infinity", "-Infinity is not a number JSON allows"),
+        ("1e400", "1e400 is too large"),
+    ],
+)
+def test_non_finite_numbers_refuse_the_whole_body(
+    client, signed_in, outbox, number, reason
+):
+    one = event("played", str(uuid.uuid4()), time=3.0)
+    body = json.dumps({"events": [one]}).replace('"time": 3.0', f'"time": {number}')
+    response = client.post(
+        "/xapi/media-events",
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRFToken": signed_in},
+    )
+    assert response.status_code == 400
+    assert response.json == {"error": reason}
+    assert not [s for s in outbox() if "/media/" in s["object"]["id"]]
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ({"events": []}, "events: [] should be non-empty"),
+        ({"events": "x"}, "events: 'x' is not of type 'array'"),
+        ({"events": [{}], "actor": {"mbox": "x"}}, "body: Additional properties"),
+        ({"language": "en"}, "body: 'events' is a required property"),
+    ],
+)
+def test_bodies_of_the_wrong_shape_are_refused(client, signed_in, body, reason):
+    response = client.post(
+        "/xapi/media-events", json=body, headers={"X-CSRFToken": signed_in}
+    )
+    assert response.status_code == 400
+    assert response.json["error"].startswith(reason)
 
 
 def test_the_endpoint_needs_sign_in_and_csrf(client, publish):
