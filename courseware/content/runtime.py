@@ -19,6 +19,9 @@ from courseware.i18n import LANGUAGE_NAMES
 
 _lock = threading.Lock()
 
+#: The audience of modules and tracks written for children.
+CHILDREN = "children"
+
 
 @dataclass(frozen=True)
 class Course:
@@ -51,6 +54,22 @@ class Course:
     def track(self, track_id: str) -> dict[str, Any] | None:
         return next((t for t in self.tracks if t["id"] == track_id), None)
 
+    def for_children(self, module_id: str) -> bool:
+        """The module is written for children (its audiences say ``children``)."""
+        return CHILDREN in ((self.module(module_id) or {}).get("audiences") or [])
+
+    def track_for_children(self, track: dict[str, Any]) -> bool:
+        """A children's track: ``audience: children``, or only children's modules."""
+        if "audience" in track:
+            return track["audience"] == CHILDREN
+        return all(self.for_children(m) for m in track["modules"])
+
+    def children_tracks(self, ages: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """Children's tracks for these age bands (all of them when none matches)."""
+        tracks = [t for t in self.tracks if self.track_for_children(t)]
+        banded = [t for t in tracks if t.get("ages") in ages or "ages" not in t]
+        return banded or tracks
+
     def module(self, module_id: str) -> dict[str, Any] | None:
         return self.modules.get(module_id)
 
@@ -63,6 +82,17 @@ class Course:
 
     def lesson_ids(self, module_id: str) -> list[str]:
         return list((self.module(module_id) or {}).get("lessons") or [])
+
+    def text_and_language(
+        self, value: dict[str, str] | None, lang: str
+    ) -> tuple[str, str]:
+        """A language map's text in ``lang`` (else the source) and its language."""
+        if not value:
+            return "", lang
+        for code in (lang, self.source_language, *value):
+            if value.get(code):
+                return value[code], code
+        return "", lang
 
     def text(self, value: dict[str, str] | None, lang: str) -> str:
         """A language map's text in ``lang``, else in the source language."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app, g, session, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from courseware.core.skeleton import end_section, rendering_skeleton, section, slot
 from courseware.i18n import LANGUAGE_NAMES, supported_languages, text_direction
@@ -114,7 +115,31 @@ def make_core_blueprint(app: Flask) -> Blueprint:
     def _layout_context():
         locale = str(get_locale() or current_app.config["COURSEWARE_DEFAULT_LANGUAGE"])
         lang = locale.split("_")[0]
+
+        def lang_attrs(code: str) -> Markup:
+            """` lang=".." dir=".."` for content in another language than the page."""
+            if not code or code == lang:
+                return Markup("")
+            return Markup(' lang="%s" dir="%s"') % (code, text_direction(code))
+
+        def in_language(course, value, wanted: str) -> Markup:
+            """A language map's text, marked with its language if not the page's.
+
+            Arabic pages show English fallback text: marked, it runs left to right
+            with its full stops and brackets where they belong.
+            """
+            text, code = course.text_and_language(value, wanted)
+            if code == lang:
+                return Markup("%s") % text
+            return Markup('<span lang="%s" dir="%s">%s</span>') % (
+                code,
+                text_direction(code),
+                text,
+            )
+
         return {
+            "lang_attrs": lang_attrs,
+            "in_language": in_language,
             "page_lang": lang,
             "page_dir": text_direction(lang),
             "language_choices": [

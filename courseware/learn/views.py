@@ -2,38 +2,48 @@
 
 from __future__ import annotations
 
-import mimetypes
-import os
-from pathlib import Path
-
 from flask import (
     abort,
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from courseware.content.runtime import Course, active_course, render_lesson
-from courseware.content.services import media_blob
 from courseware.core.blueprint import csrf_value
+from courseware.core.forms import Form
+from courseware.core.payload import ID, SECONDS, json_body
 from courseware.core.skeleton import Skeleton, skeleton_mode
 from courseware.db import get_session
 from courseware.learn import services
 from courseware.pagecache import mark_shared
+from courseware.teach.children import child_pathway, children_classes
 from courseware.xapi.monitor import recorded_activities
 from courseware.xapi.vocabulary import activity_id
 
+#: The media player's resume position.
+POSITION = {
+    "type": "object",
+    "properties": {
+        "module": ID,
+        "lesson": ID,
+        "media": {"anyOf": [ID, {"type": "null"}]},
+        "time": {"anyOf": [SECONDS, {"type": "null"}]},
+    },
+    "required": ["module", "lesson"],
+    "additionalProperties": False,
+}
 
-class CompleteForm(FlaskForm):
+
+class CompleteForm(Form):
     """'Complete and continue' at the end of a lesson (CSRF only)."""
 
 
@@ -63,11 +73,14 @@ def catalogue():
         return render_template("courseware/learn/empty.html")
     session = get_session()
     summary = services.progress_summary(session, current_user, course)
+    pathway = child_pathway(session, current_user, course)
     resume = None
     if current_user.is_authenticated:
         enrol = services.enrolment(session, current_user, course)
-        if enrol.resume_module and course.lesson(
-            enrol.resume_module, enrol.resume_lesson
+        if (
+            enrol.resume_module
+            and course.lesson(enrol.resume_module, enrol.resume_lesson)
+            and (pathway is None or pathway.reaches(course, enrol.resume_module))
         ):
             resume = enrol
     share_with_visitors(course)
@@ -77,7 +90,18 @@ def catalogue():
         lang=content_language(course),
         summary=summary,
         resume=resume,
+        pathway=pathway,
+        tracks=pathway.tracks(course) if pathway else course.tracks,
+        module_ids=pathway.module_ids(course) if pathway else list(course.modules),
     )
+
+
+def for_adults_page(course: Course):
+    """A child opened a module or track written for adults that nobody assigned."""
+    page = render_template(
+        "courseware/learn/for_adults.html", course=course, lang=content_language(course)
+    )
+    return page, 403
 
 
 def track(track_id: str):
@@ -86,6 +110,9 @@ def track(track_id: str):
     found = course.track(track_id)
     if found is None:
         abort(404)
+    pathway = child_pathway(get_session(), current_user, course)
+    if pathway is not None and not pathway.reaches_track(course, found):
+        return for_adults_page(course)
     summary = services.progress_summary(get_session(), current_user, course)
     remaining = [m for m in found["modules"] if not summary.modules[m].complete]
     share_with_visitors(course)
@@ -106,6 +133,10 @@ def module(module_id: str):
     if data is None:
         abort(404)
     session = get_session()
+    pathway = child_pathway(session, current_user, course)
+    if pathway is not None and not pathway.reaches(course, module_id):
+        return for_adults_page(course)
+    adult = not course.for_children(module_id)
     done = (
         services.completed_lessons(session, current_user, module_id)
         if current_user.is_authenticated
@@ -121,6 +152,8 @@ def module(module_id: str):
         lang=content_language(course),
         done=done,
         state=summary.modules[module_id],
+        show_sources=pathway is None or pathway.shows_sources(course, module_id),
+        children_classes=children_classes(session, current_user) if adult else [],
     )
 
 
@@ -133,12 +166,20 @@ def lesson(module_id: str, lesson_id: str):
         share_with_visitors(course)
         return _lesson_page(course, module_id, lesson_id, None, set())
     session = get_session()
+    child = None
+    if not course.for_children(module_id):  # children's lessons are for everyone
+        child = child_pathway(session, current_user, course)
+        if child is not None and not child.reaches(course, module_id):
+            return for_adults_page(course)
+    sources = child is None
     state = services.lesson_state(session, current_user, course, module_id)
     if state is not None and state.is_reload(module_id, lesson_id):
         # Nothing to record: the page needs only what the one read returned.
         media, seconds = state.resume[2:]
         resume_time = (media, seconds) if seconds else None
-        return _learner_lesson(course, module_id, lesson_id, resume_time, state.done)
+        return _learner_lesson(
+            course, module_id, lesson_id, resume_time, state.done, sources
+        )
     shown = course.lesson_language(module_id, lesson_id, interface_language())[0]
     enrol = services.enrolment(session, current_user, course)
     rows = services.module_progress(session, current_user, module_id)
@@ -149,16 +190,22 @@ def lesson(module_id: str, lesson_id: str):
         session, current_user, course, module_id, lesson_id, shown, rows, enrol
     )
     done = {row.lesson_id for row in rows if row.completed_at is not None}
-    return _learner_lesson(course, module_id, lesson_id, resume_time, done)
+    return _learner_lesson(course, module_id, lesson_id, resume_time, done, sources)
 
 
 def _learner_lesson(
-    course: Course, module_id: str, lesson_id: str, resume_time, done: set[str]
+    course: Course,
+    module_id: str,
+    lesson_id: str,
+    resume_time,
+    done: set[str],
+    sources: bool = True,
 ) -> str:
     """A learner's page: the shared skeleton, filled with what is theirs.
 
-    The skeleton is rendered once per (version, lesson, language, teacher or not);
-    ``COURSEWARE_PAGE_CACHE = False`` renders every page in full instead.
+    The skeleton is rendered once per (version, lesson, language, teacher or not,
+    sources shown or not); ``COURSEWARE_PAGE_CACHE = False`` renders every page in
+    full instead.
     """
     config = current_app.config
     if (
@@ -166,7 +213,7 @@ def _learner_lesson(
         or session_has_flashes()
         or request.query_string
     ):
-        return _lesson_page(course, module_id, lesson_id, resume_time, done)
+        return _lesson_page(course, module_id, lesson_id, resume_time, done, sources)
     from courseware.auth.models import Role
 
     ids = course.lesson_ids(module_id)
@@ -179,12 +226,15 @@ def _learner_lesson(
         request.script_root,
         config["COURSEWARE_URL_PREFIX"],
         current_user.has_role(Role.TEACHER),
+        sources,
     )
     pages = current_app.extensions["courseware"].caches.setdefault("pages", {})
     skeleton = pages.get(key)
     if skeleton is None:
         with skeleton_mode():  # every optional part present, so that each has a place
-            html = _lesson_page(course, module_id, lesson_id, ("", ""), set(ids))
+            html = _lesson_page(
+                course, module_id, lesson_id, ("", ""), set(ids), sources
+            )
         skeleton = pages[key] = Skeleton.parse(html)
     values: dict[str, object] = {
         "csrf": csrf_value(),
@@ -211,7 +261,12 @@ def session_has_flashes() -> bool:
 
 
 def _lesson_page(
-    course: Course, module_id: str, lesson_id: str, resume_time, done: set[str]
+    course: Course,
+    module_id: str,
+    lesson_id: str,
+    resume_time,
+    done: set[str],
+    sources: bool = True,
 ) -> str:
     wanted = interface_language()
     shown, reason = course.lesson_language(module_id, lesson_id, wanted)
@@ -234,6 +289,7 @@ def _lesson_page(
         count=len(ids),
         resume_time=resume_time,
         done=done,
+        show_sources=sources,
     )
 
 
@@ -272,14 +328,11 @@ def complete(module_id: str, lesson_id: str):
 def position():
     """Save the resume position (called by the media player; CSRF header required)."""
     course = require_course()
-    data = request.get_json(silent=True) or {}
-    module_id, lesson_id = str(data.get("module", "")), str(data.get("lesson", ""))
+    data = json_body(POSITION)
+    module_id, lesson_id = data["module"], data["lesson"]
     if course.lesson(module_id, lesson_id) is None:
-        abort(400)
-    seconds = data.get("time")
-    if seconds is not None and not isinstance(seconds, int | float):
-        abort(400)
-    media_id = str(data["media"])[:64] if data.get("media") else None
+        abort(make_response(jsonify(error="no such lesson"), 400))
+    seconds, media_id = data.get("time"), data.get("media")
     services.save_position(
         get_session(), current_user, course, module_id, lesson_id, media_id, seconds
     )
@@ -292,6 +345,7 @@ def progress_page():
     course = require_course()
     summary = services.progress_summary(get_session(), current_user, course)
     recorded = recorded_activities(get_session(), current_user.id)
+    pathway = child_pathway(get_session(), current_user, course)
     return render_template(
         "courseware/learn/progress.html",
         recorded=recorded,
@@ -299,36 +353,6 @@ def progress_page():
         course=course,
         lang=content_language(course),
         summary=summary,
+        tracks=pathway.tracks(course) if pathway else course.tracks,
+        module_ids=pathway.module_ids(course) if pathway else list(course.modules),
     )
-
-
-def media(sha: str, name: str):
-    """A published media file by content hash (immutable: cached for a year)."""
-    if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
-        abort(404)
-    cache = Path(current_app.instance_path) / "media-cache" / sha[:2] / sha
-    if not cache.exists():
-        blob = media_blob(get_session(), sha)
-        if blob is None:
-            abort(404)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(blob.data)
-        partial.replace(cache)
-    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if name.endswith(".vtt"):
-        mimetype = "text/vtt"
-    elif name.endswith(".opus"):
-        mimetype = "audio/ogg"
-    elif name.endswith(".md"):
-        mimetype = "text/plain"
-    response = send_file(
-        cache,
-        mimetype=mimetype,
-        conditional=True,
-        max_age=31536000,
-        download_name=name,
-        etag=sha,
-    )
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response

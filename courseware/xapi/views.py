@@ -11,34 +11,48 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import update
 
 from courseware.auth.models import Role
+from courseware.core.forms import Form as FlaskForm
+from courseware.core.payload import json_body
 from courseware.db import get_session, utcnow
 from courseware.learn.services import learner
 from courseware.learn.views import content_language, require_course
 from courseware.xapi.media import accept
 from courseware.xapi.models import DeliveryState, OutboxStatement
-from courseware.xapi.monitor import dead_letters, health
+from courseware.xapi.monitor import dead_letters
+from courseware.xapi.services import delivery_status
 
 MAX_EVENTS = 200
+#: The player's queue: each event is then checked on its own (see xapi/media.py).
+MEDIA_EVENTS = {
+    "type": "object",
+    "properties": {
+        "events": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_EVENTS,
+            "items": {"type": "object"},
+        },
+        "language": {"type": ["string", "null"], "maxLength": 16},
+    },
+    "required": ["events"],
+    "additionalProperties": False,
+}
 
 
 @login_required
 def media_events():
     """Queue the player's events (CSRF header required; duplicates are harmless)."""
     course = require_course()
-    data = request.get_json(silent=True)
-    events = data.get("events") if isinstance(data, dict) else None
-    if not isinstance(events, list) or not events or len(events) > MAX_EVENTS:
-        abort(400)
-    lang = str(data.get("language") or content_language(course))
+    data = json_body(MEDIA_EVENTS)
+    events = data["events"]
+    lang = data.get("language") or content_language(course)
     if lang not in course.languages:
         lang = content_language(course)
     who = learner(get_session(), current_user, course, lang)
@@ -81,7 +95,7 @@ def admin():
         return redirect(url_for("courseware_xapi.admin"))
     return render_template(
         "courseware/xapi/admin.html",
-        health=health(session),
+        status=delivery_status(session),
         dead=dead_letters(session),
         form=form,
     )

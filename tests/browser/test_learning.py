@@ -147,3 +147,45 @@ def test_answers_survive_a_dropped_connection(
         p.click("button[value=submit]")
     assert "(100%)" in p.inner_text(".result-summary")
     context.close()
+
+
+def test_english_text_on_an_arabic_page_runs_left_to_right(
+    live_server, browser, real_course
+):
+    """Arabic interface, English module page: each English piece carries lang="en"
+    dir="ltr", so its full stop ends the line on the right, not on the left."""
+    context = browser.new_context(locale="ar", viewport={"width": 1200, "height": 900})
+    page = AxePage(context.new_page())
+    p = page.page
+    p.goto(f"{live_server.url}/modules/{MODULE}")
+    assert p.get_attribute("html", "dir") == "rtl"
+    for selector in ("h1 span", "p.lead span", "main ul:first-of-type", "ul.sources"):
+        element = p.locator(selector).first
+        assert element.get_attribute("lang") == "en", selector
+        assert element.get_attribute("dir") == "ltr", selector
+        assert element.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    # The summary's last character is its full stop, and it renders at the right end.
+    lead = p.locator("p.lead span").first
+    box = lead.bounding_box()
+    end = lead.evaluate(
+        """e => { const r = document.createRange(); const t = e.firstChild;
+        r.setStart(t, t.length - 1); r.setEnd(t, t.length);
+        const rects = r.getClientRects(); return rects[rects.length - 1].right; }"""
+    )
+    start = lead.evaluate(
+        """e => { const r = document.createRange(); const t = e.firstChild;
+        r.setStart(t, 0); r.setEnd(t, 1); return r.getClientRects()[0].left; }"""
+    )
+    assert lead.inner_text().rstrip().endswith(".")
+    assert start < end, "English starts on the left and ends on the right"
+    assert abs(start - box["x"]) < 2
+    p.screenshot(
+        path=str(REPO / "bench" / "results" / "arabic-english-module.png"),
+        full_page=False,
+    )
+    page.check()
+    p.goto(f"{live_server.url}/")
+    card = p.locator("ol.modules li.card h3 span").first
+    assert (card.get_attribute("lang"), card.get_attribute("dir")) == ("en", "ltr")
+    page.check()
+    context.close()
