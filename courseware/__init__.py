@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
@@ -15,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from courseware import config as cfg
 from courseware.compression import compress
+from courseware.core.payload import StrictJSONProvider
 from courseware.db import finish_request, init_db
 from courseware.i18n import TRANSLATIONS_DIR, select_locale
 from courseware.pagecache import SHARED
@@ -222,7 +225,16 @@ class Courseware:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The standalone application: environment first, then ``config`` overrides."""
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    instance = (config or {}).get("COURSEWARE_INSTANCE_PATH") or os.environ.get(
+        "COURSEWARE_INSTANCE_PATH"
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance).resolve()) if instance else None,
+        instance_relative_config=True,
+        static_folder=None,
+    )
+    app.json = StrictJSONProvider(app)  # no NaN or Infinity in or out
     cfg.load_environment(app)
     if config:
         app.config.update(config)

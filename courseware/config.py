@@ -9,6 +9,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from courseware.core.keyfile import create_once
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Every key the extension reads, with its default. The README's table mirrors this.
@@ -114,12 +116,7 @@ def resolve_secret_key(app: Flask) -> str:
             "or set COURSEWARE_ENV=development."
         )
     path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return create_once(path, lambda: secrets.token_hex(32).encode()).decode().strip()
 
 
 def database_url(app: Flask) -> str:

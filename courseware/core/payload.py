@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from flask import abort, jsonify, make_response, request
+from flask.json.provider import DefaultJSONProvider
 from jsonschema import Draft202012Validator
 
 UUID4 = "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
@@ -52,6 +53,20 @@ def loads(text: str | bytes) -> Any:
 def dumps(value: Any) -> str:
     """``json.dumps`` that refuses to write non-finite numbers."""
     return json.dumps(value, allow_nan=False)
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider, refusing non-finite numbers both ways (standalone app)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            return loads(s)
+        except PayloadError as exc:
+            raise ValueError(str(exc)) from None
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        kwargs.setdefault("allow_nan", False)
+        return super().dumps(obj, **kwargs)
 
 
 def validate(data: Any, schema: dict) -> Any:

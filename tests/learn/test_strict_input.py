@@ -75,3 +75,10 @@ def test_an_odd_stored_time_never_breaks_a_page(app, client, token):
     page = client.get("/")
     assert page.status_code == 200
     assert "video at 0:00" in page.get_data(as_text=True)
+
+
+def test_the_standalone_apps_json_refuses_non_finite_numbers(app):
+    with app.app_context(), pytest.raises(ValueError, match="NaN is not a number"):
+        app.json.loads('{"time": NaN}')
+    with app.app_context(), pytest.raises(ValueError):
+        app.json.dumps({"time": float("inf")})
