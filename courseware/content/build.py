@@ -9,7 +9,9 @@ from typing import Any
 
 from courseware.content.checks import check_references, check_staleness, lesson_state
 from courseware.content.hashing import file_hash, lesson_source_hash
+from courseware.content.glossary import check_glossary
 from courseware.content.loader import Tree, load_tree
+from courseware.content.mediatypes import check_media
 from courseware.content.problems import Problems
 from courseware.content.schema import SCHEMA_VERSION
 
@@ -31,8 +33,10 @@ def check_content(root: Path) -> CheckResult:
     """Read and check everything under ``root``, reporting every problem in one run."""
     problems = Problems()
     tree = load_tree(Path(root), problems)
+    check_media(tree, problems)
     check_references(tree, problems)
     status = check_staleness(tree, problems)
+    check_glossary(tree, problems)
     return CheckResult(tree, problems, status)
 
 

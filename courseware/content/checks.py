@@ -8,6 +8,7 @@ from courseware.content.lessons import LessonFile
 from courseware.content.loader import Tree
 from courseware.content.markdown import check_markdown, links
 from courseware.content.problems import Problems
+from courseware.content.yamlfile import as_dict, as_list
 from courseware.quiz.types import QUESTION_TYPES
 
 MARK_HINT = (
@@ -19,7 +20,7 @@ def check_references(tree: Tree, problems: Problems) -> None:
     """Course -> modules -> quizzes and prerequisites all exist, ids are unique."""
     course = tree.course_data
     where = "modules/course.yaml"
-    listed = [m for m in course.get("modules") or [] if isinstance(m, str)]
+    listed = [m for m in as_list(course.get("modules")) if isinstance(m, str)]
     for index, module in enumerate(listed):
         line = tree.course.line("modules", index)
         if module in listed[:index]:
@@ -43,7 +44,7 @@ def check_references(tree: Tree, problems: Problems) -> None:
                 f"module {module!r} is not in course.yaml's modules",
                 "add it to the modules list",
             )
-    tracks = [t for t in course.get("tracks") or [] if isinstance(t, dict)]
+    tracks = [t for t in as_list(course.get("tracks")) if isinstance(t, dict)]
     track_ids = [t.get("id") for t in tracks]
     for index, track in enumerate(tracks):
         if track.get("id") in track_ids[:index]:
@@ -53,7 +54,7 @@ def check_references(tree: Tree, problems: Problems) -> None:
                 f"tracks.{index}.id",
                 f"duplicate track id {track.get('id')!r}",
             )
-        for m_index, module in enumerate(track.get("modules") or []):
+        for m_index, module in enumerate(as_list(track.get("modules"))):
             if module not in listed:
                 problems.add(
                     where,
@@ -76,8 +77,8 @@ def check_references(tree: Tree, problems: Problems) -> None:
     for quiz_id, located in tree.quizzes.items():
         owner = located.data.get("module")
         rel = tree.quiz_paths[quiz_id]
-        if owner in tree.unreadable:
-            pass
+        if not isinstance(owner, str) or owner in tree.unreadable:
+            pass  # the schema reported it, or the module did not parse
         elif owner not in tree.modules:
             problems.add(rel, located.line("module"), "module", f"no module {owner!r}")
         elif tree.modules[owner].data.get("quiz") != quiz_id:
@@ -89,7 +90,7 @@ def check_references(tree: Tree, problems: Problems) -> None:
                 f"set quiz: {quiz_id} in its module.yaml",
             )
         questions = [
-            q for q in located.data.get("questions") or [] if isinstance(q, dict)
+            q for q in as_list(located.data.get("questions")) if isinstance(q, dict)
         ]
         pool = located.data.get("pool")
         if isinstance(pool, int) and pool > len(questions):
@@ -120,7 +121,9 @@ def _check_module(
             f"no quiz {quiz!r}",
             f"create quizzes/{quiz}.yaml",
         )
-    for index, prereq in enumerate(data.get("prerequisites") or []):
+    for index, prereq in enumerate(as_list(data.get("prerequisites"))):
+        if not isinstance(prereq, str):
+            continue  # the schema reported it
         if prereq not in tree.modules or prereq == module:
             problems.add(
                 rel,
@@ -128,7 +131,7 @@ def _check_module(
                 f"prerequisites.{index}",
                 f"no module {prereq!r} to take first",
             )
-    lessons = [x for x in data.get("lessons") or [] if isinstance(x, str)]
+    lessons = [x for x in as_list(data.get("lessons")) if isinstance(x, str)]
     found = tree.lessons.get(module, {})
     for index, lesson in enumerate(lessons):
         line = located.line("lessons", index)
@@ -156,7 +159,7 @@ def _check_module(
             )
     objectives = data.get("objectives") or {}
     if isinstance(objectives, dict) and tree.source_language in objectives:
-        count = len(objectives[tree.source_language] or [])
+        count = len(as_list(objectives[tree.source_language]))
         for lang, items in objectives.items():
             if isinstance(items, list) and len(items) != count:
                 problems.add(
@@ -265,7 +268,7 @@ def _check_lesson(
             for key in (
                 ("captions", "transcript") if block.type == "video" else ("transcript",)
             ):
-                given = data.get(key) or {}
+                given = as_dict(data.get(key))
                 for lang in lesson_langs:
                     if lang not in given:
                         problems.add(
@@ -403,6 +406,8 @@ def check_staleness(tree: Tree, problems: Problems) -> dict:
                     )
     for quiz_id, located in tree.quizzes.items():
         module = located.data.get("module")
+        if not isinstance(module, str):
+            continue  # the schema reported it
         for lang in tree.languages:
             if lang == tree.source_language:
                 continue
@@ -443,7 +448,7 @@ def lesson_state(translation: LessonFile | None, current: str) -> str:
 def quiz_strings(tree: Tree, located) -> list[tuple[str, tuple, dict]]:
     """(key, path, language map) of every translatable string of a quiz."""
     found = []
-    for index, question in enumerate(located.data.get("questions") or []):
+    for index, question in enumerate(as_list(located.data.get("questions"))):
         qtype = (
             QUESTION_TYPES.get(str(question.get("type")))
             if isinstance(question, dict)
@@ -464,7 +469,7 @@ def quiz_strings(tree: Tree, located) -> list[tuple[str, tuple, dict]]:
 
 def quiz_state(tree: Tree, located, lang: str) -> tuple[str, int]:
     """The state of a quiz's ``lang`` strings and the line of the first problem."""
-    recorded = (located.data.get("translated_from") or {}).get(lang) or {}
+    recorded = as_dict(as_dict(located.data.get("translated_from")).get(lang))
     worst, line = "complete", located.line("translated_from")
     order = {"complete": 0, "unknown": 1, "stale": 2, "missing": 3}
     for key, path, texts in quiz_strings(tree, located):

@@ -11,9 +11,11 @@ from flask.cli import with_appcontext
 
 from courseware.content.archive import ArchiveError, extract_archive
 from courseware.content.build import CheckResult, check_content
+from courseware.content.glossary import echo_drift
 from courseware.content.problems import Problems
 from courseware.content.services import PublishError, activate, list_versions, publish
 from courseware.content.translations import mark
+from courseware.content.yamlfile import as_list
 from courseware.db import get_session
 
 
@@ -56,7 +58,8 @@ def status_command(directory: str | None) -> None:
         if lang == tree.source_language:
             continue
         click.echo(f"[{lang}]")
-        for module in tree.course_data.get("modules") or []:
+        modules = as_list(tree.course_data.get("modules"))
+        for module in (m for m in modules if isinstance(m, str)):
             states = [state for _, state in result.status.get(module, {}).get(lang, [])]
             counts = {
                 s: states.count(s) for s in ("complete", "stale", "unknown", "missing")
@@ -76,6 +79,7 @@ def status_command(directory: str | None) -> None:
         for lang, counts in totals.items()
     )
     click.echo(f"summary: {summary or 'no translations'}")
+    echo_drift(result.tree, result.problems, click.echo)
 
 
 @content_cli.command("mark-translated")
@@ -111,6 +115,18 @@ def _progress(index: int, total: int, name: str) -> None:
         click.echo(f"  media {index}/{total}: {name}")
 
 
+def _refuse(message: str) -> None:
+    """Say that nothing changed and which version still serves; exit 1."""
+    session = get_session()
+    session.rollback()
+    still = next((v for v in list_versions(session) if v.is_active), None)
+    click.echo(
+        f"{message}; version {still.number if still else 'none'} is still active",
+        err=True,
+    )
+    raise SystemExit(1)
+
+
 def _publish(root: Path, note: str, who: str | None) -> None:
     session = get_session()
     try:
@@ -119,13 +135,7 @@ def _publish(root: Path, note: str, who: str | None) -> None:
         session.rollback()
         if exc.result is not None:
             _report(exc.result)
-        active = list_versions(session)
-        still = next((v for v in active if v.is_active), None)
-        click.echo(
-            f"{exc}; version {still.number if still else 'none'} is still active",
-            err=True,
-        )
-        raise SystemExit(1) from None
+        _refuse(str(exc))
     session.commit()
     _report(published.result)
     version = published.version
@@ -159,8 +169,8 @@ def import_command(archive: str, note: str, who: str | None) -> None:
         try:
             root = extract_archive(Path(archive), Path(tmp))
         except ArchiveError as exc:
-            click.echo(f"{exc}; nothing was published", err=True)
-            raise SystemExit(1) from None
+            click.echo(str(exc.problem), err=True)
+            _refuse("1 error(s): nothing was published")
         _publish(root, note, who)
 
 

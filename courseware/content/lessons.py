@@ -80,7 +80,7 @@ def parse_lesson(rel_path: str, text: str, problems: Problems) -> LessonFile | N
             exc.line,
             "front matter",
             str(exc),
-            "check the indentation and put text containing ': ' in quotes",
+            exc.hint,
         )
     if lesson.front is not None and not isinstance(lesson.front.data, dict):
         problems.add(
@@ -151,7 +151,7 @@ def _split_blocks(
                 exc.line,
                 opened.group(1),
                 str(exc),
-                "check the indentation and put text containing ': ' in quotes",
+                exc.hint,
             )
         if block.located is not None and not isinstance(block.located.data, dict):
             problems.add(

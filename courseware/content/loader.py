@@ -10,7 +10,7 @@ from courseware.content.blocks import BLOCK_TYPES
 from courseware.content.lessons import FILE_RE, LessonFile, parse_lesson
 from courseware.content.problems import Problems
 from courseware.content.schema import validate, validator_for
-from courseware.content.yamlfile import Located, YamlError, load_yaml
+from courseware.content.yamlfile import Located, YamlError, as_list, load_yaml
 from courseware.quiz.types import QUESTION_TYPES
 
 MODULE_EXTRA_FILES = {"module.yaml", "video.yaml"}
@@ -28,6 +28,8 @@ class Tree:
     quizzes: dict[str, Located] = field(default_factory=dict)
     quiz_paths: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # every file, by rel path
+    #: The decided type of every accepted media file, by rel path.
+    media_types: dict[str, str] = field(default_factory=dict)
     #: Modules and quizzes whose file exists but did not parse (reported already).
     unreadable: set[str] = field(default_factory=set)
 
@@ -67,7 +69,7 @@ def _read_yaml(tree: Tree, rel: str, problems: Problems) -> Located | None:
             exc.line,
             "yaml",
             str(exc),
-            "check the indentation and put text containing ': ' in quotes",
+            exc.hint,
         )
         return None
     if not isinstance(located.data, dict):
@@ -103,7 +105,10 @@ def read_files(root: Path, problems: Problems) -> dict[str, bytes]:
                     "replace the link with the file itself",
                 )
             elif path.is_file() and not path.name.startswith("."):
-                files[rel] = path.read_bytes()
+                try:
+                    files[rel] = path.read_bytes()
+                except OSError as exc:
+                    problems.add(rel, 1, "file", f"cannot be read: {exc.strerror}")
     return files
 
 
@@ -271,7 +276,7 @@ def _load_quiz(tree: Tree, rel: str, problems: Problems) -> None:
             "the file name is the quiz id",
         )
     seen: dict[str, int] = {}
-    for index, question in enumerate(located.data.get("questions") or []):
+    for index, question in enumerate(as_list(located.data.get("questions"))):
         if not isinstance(question, dict):
             continue
         qid = question.get("id")

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware.db import Base, UTCDateTime, utcnow
@@ -15,6 +25,15 @@ class ContentVersion(Base):
     """An immutable, published snapshot of the course; exactly one is active."""
 
     __tablename__ = "courseware_content_version"
+    __table_args__ = (
+        Index(  # exactly one active version
+            "uq_courseware_content_version_active",
+            "is_active",
+            unique=True,
+            sqlite_where=text("is_active"),
+            postgresql_where=text("is_active"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
@@ -27,13 +46,35 @@ class ContentVersion(Base):
 
 
 class MediaBlob(Base):
-    """A media file's bytes, stored once per content hash and shared by versions."""
+    """A media file's bytes, stored once per content hash and shared by versions.
+
+    ``media_type`` is decided when the content is checked (extension and bytes) and is
+    the only type the file is served as.
+    """
 
     __tablename__ = "courseware_media_blob"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    media_type: Mapped[str] = mapped_column(String(100))
+
+
+class VersionMedia(Base):
+    """A media file of a published version: the blob its path names.
+
+    Only blobs some version references are served (old pages keep working).
+    """
+
+    __tablename__ = "courseware_content_version_media"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("courseware_content_version.id"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String(512), primary_key=True)
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("courseware_media_blob.sha256"), index=True
+    )
 
 
 class ContentActivation(Base):

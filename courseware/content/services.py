@@ -6,13 +6,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from courseware.content.build import CheckResult, check_content, content_hash, snapshot
 from courseware.content.hashing import file_hash
-from courseware.content.models import ContentActivation, ContentVersion, MediaBlob
+from courseware.content.models import (
+    ContentActivation,
+    ContentVersion,
+    MediaBlob,
+    VersionMedia,
+)
 from courseware.content.runtime import forget_active
+from courseware.db import insert_ignore, serialise
 
 
 class PublishError(ValueError):
@@ -56,6 +62,9 @@ def publish(
             f"{len(result.problems.errors)} error(s): nothing was published", result
         )
     digest = content_hash(result.tree)
+    # Two publishers at once (two deploys): one at a time; the second then sees the
+    # first's version and publishes nothing when the content is the same.
+    serialise(session, "courseware-content-publish")
     current = active_version(session)
     if current is not None and current.content_hash == digest:
         return Published(current, False, result)
@@ -71,24 +80,58 @@ def publish(
     )
     session.add(version)
     session.flush()
+    _link_media(session, version, data["media"])
     _make_active(session, version, who)
     return Published(version, True, result)
 
 
 def _store_media(session: Session, result: CheckResult, progress=None) -> None:
-    media = {
-        rel: blob
-        for rel, blob in result.tree.files.items()
-        if rel.startswith("modules/") and "/media/" in rel
-    }
-    known = set(session.scalars(select(MediaBlob.sha256)))
+    """Store each media file once, with the type the check decided for it."""
+    types = result.tree.media_types
+    media = {rel: result.tree.files[rel] for rel in types}
+    digests = {rel: file_hash(blob) for rel, blob in media.items()}
+    known = dict(
+        session.execute(
+            select(MediaBlob.sha256, MediaBlob.media_type).where(
+                MediaBlob.sha256.in_(set(digests.values()))
+            )
+        ).all()
+    )
     for index, (rel, blob) in enumerate(sorted(media.items()), start=1):
-        digest = file_hash(blob)
+        digest, media_type = digests[rel], types[rel]
         if digest not in known:
-            session.add(MediaBlob(sha256=digest, size=len(blob), data=blob))
-            known.add(digest)
+            # A concurrent publish may store the same bytes: the first insert wins.
+            insert_ignore(
+                session,
+                MediaBlob,
+                sha256=digest,
+                size=len(blob),
+                data=blob,
+                media_type=media_type,
+            )
+        elif known[digest] != media_type:
+            # The same bytes under another name (notes.txt, then captions.vtt).
+            session.execute(
+                update(MediaBlob)
+                .where(MediaBlob.sha256 == digest)
+                .values(media_type=media_type)
+            )
+        known[digest] = media_type
         if progress:
             progress(index, len(media), rel)
+    session.flush()
+
+
+def _link_media(session: Session, version: ContentVersion, media: dict) -> None:
+    """Record which blobs the version references: only those are served."""
+    if media:
+        session.execute(
+            insert(VersionMedia),
+            [
+                {"version_id": version.id, "path": path, "sha256": sha}
+                for path, sha in sorted(media.items())
+            ],
+        )
     session.flush()
 
 
@@ -106,6 +149,7 @@ def _make_active(session: Session, version: ContentVersion, who: str | None) -> 
 
 def activate(session: Session, number: int, who: str | None = None) -> ContentVersion:
     """Serve version ``number`` again (roll back or forward)."""
+    serialise(session, "courseware-content-publish")
     version = session.scalars(
         select(ContentVersion).where(ContentVersion.number == number)
     ).first()
@@ -120,6 +164,16 @@ def activate(session: Session, number: int, who: str | None = None) -> ContentVe
 def media_blob(session: Session, sha256: str) -> MediaBlob | None:
     """A stored media file by its hash."""
     return session.get(MediaBlob, sha256)
+
+
+def published_media_type(session: Session, sha256: str) -> str | None:
+    """The stored type of a blob that a published version references, else None."""
+    referenced = select(VersionMedia.sha256).where(VersionMedia.sha256 == sha256)
+    return session.scalar(
+        select(MediaBlob.media_type).where(
+            MediaBlob.sha256 == sha256, referenced.exists()
+        )
+    )
 
 
 def snapshot_of(version: ContentVersion) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from courseware.learn import views
+from courseware.learn import media, views
 
 bp = Blueprint("courseware_learn", __name__)
 bp.add_url_rule("/tracks/<track_id>", "track", views.track)
@@ -18,4 +18,4 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/progress", "progress", views.progress_page)
 bp.add_url_rule("/progress/position", "position", views.position, methods=["POST"])
-bp.add_url_rule("/media/<sha>/<name>", "media", views.media)
+bp.add_url_rule("/media/<sha>/<name>", "media", media.media)

@@ -115,6 +115,7 @@ def track(track_id: str):
         return for_adults_page(course)
     summary = services.progress_summary(get_session(), current_user, course)
     remaining = [m for m in found["modules"] if not summary.modules[m].complete]
+    adult = not course.track_for_children(found)
     share_with_visitors(course)
     return render_template(
         "courseware/learn/track.html",
@@ -123,6 +124,7 @@ def track(track_id: str):
         lang=content_language(course),
         summary=summary,
         remaining=remaining,
+        children_classes=children_classes(get_session(), current_user) if adult else [],
     )
 
 

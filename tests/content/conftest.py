@@ -40,3 +40,26 @@ def edit(root: Path, rel: str, old: str | None, new: str | None) -> None:
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{old!r} not in {rel}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def stored(app):
+    """What is stored now: (active version number, versions, media blobs, links)."""
+    from sqlalchemy import func, select
+
+    from courseware.content.models import ContentVersion, MediaBlob, VersionMedia
+    from courseware.db import get_session
+
+    def read() -> tuple:
+        with app.app_context():
+            session = get_session()
+            active = session.scalar(
+                select(ContentVersion.number).where(ContentVersion.is_active)
+            )
+            counts = [
+                session.scalar(select(func.count()).select_from(model))
+                for model in (ContentVersion, MediaBlob, VersionMedia)
+            ]
+            return (active, *counts)
+
+    return read

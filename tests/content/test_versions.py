@@ -159,24 +159,24 @@ ARCHIVE_CASES = [
     (
         "path traversal",
         [add("../evil.txt")],
-        "../evil.txt: '..' in a path would write outside the course folder",
+        "../evil.txt:1: archive: '..' in a path would write outside the course folder",
     ),
     ("nested traversal", [add("course/modules/../../../etc/x")], "'..' in a path"),
     (
         "absolute path",
         [add("/etc/passwd")],
-        "/etc/passwd: absolute paths are not allowed",
+        "/etc/passwd:1: archive: absolute paths are not allowed",
     ),
     (
         "windows drive",
         [add("C:/windows/x")],
-        "C:/windows/x: absolute paths are not allowed",
+        "C:/windows/x:1: archive: absolute paths are not allowed",
     ),
     ("backslash", [add("course\\..\\x")], "backslashes and NUL are not allowed"),
     (
         "symlink",
         [add("course/modules/link", b"/etc/passwd", stat.S_IFLNK | 0o777)],
-        "course/modules/link: symbolic links are not allowed",
+        "course/modules/link:1: archive: symbolic links are not allowed",
     ),
     (
         "device file",
@@ -220,7 +220,8 @@ def test_too_many_files_and_not_a_zip(tmp_path, content, course_dir):
         archive_module.inspect_archive(path, limits)
     path.write_bytes(b"this is not a zip")
     result = content("import", path, "--note", "x")
-    assert result.exit_code == 1 and "course.zip: not a zip archive" in result.output
+    assert result.exit_code == 1
+    assert "course.zip:1: archive: not a zip archive" in result.output
 
 
 def test_archive_without_modules_folder(tmp_path, content):
@@ -228,7 +229,10 @@ def test_archive_without_modules_folder(tmp_path, content):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("readme.txt", "hello")
     result = content("import", path, "--note", "x")
-    assert "modules/: the archive has no modules/ folder at its top" in result.output
+    assert (
+        "modules/:1: archive: the archive has no modules/ folder at its top"
+        in result.output
+    )
 
 
 def test_a_broken_course_in_an_archive_reports_its_problems(

@@ -131,6 +131,7 @@ def test_activity_ids_are_the_same_in_every_language(
             "csrf_token": token,
         },
     )
+    token = csrf_token(client, "/")  # sign-in starts a new session: a new token
     client.post("/language", data={"language": "ru", "csrf_token": token})
     client.get("/modules/sample/intro")
     (experienced,) = [
