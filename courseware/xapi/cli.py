@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import threading
 import time
 
 import click
@@ -13,9 +14,15 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
 from courseware.db import get_session, utcnow
-from courseware.xapi.delivery import LrsConfig, Report, Sender, deliver_pass
+from courseware.xapi.delivery import (
+    LrsConfig,
+    Report,
+    Sender,
+    backoff,
+    deliver_pass,
+)
 from courseware.xapi.models import DeliveryState, OutboxStatement
-from courseware.xapi.monitor import health
+from courseware.xapi.services import delivery_status
 
 
 def lrs_config() -> LrsConfig | None:
@@ -47,6 +54,9 @@ def _require_config() -> LrsConfig:
             "COURSEWARE_LRS_ENDPOINT is not set: statements stay "
             "in the outbox until an LRS is configured"
         )
+    problem = config.problem()
+    if problem:
+        raise click.ClickException(problem)
     return config
 
 
@@ -92,48 +102,84 @@ def deliver_command(once: bool) -> None:
 @click.option("--max-seconds", type=float, default=None, help="Stop after this long.")
 @with_appcontext
 def worker_command(max_seconds: float | None) -> None:
-    """Deliver until stopped (SIGTERM or Ctrl-C end it after the current batch)."""
+    """Deliver until stopped (SIGTERM or Ctrl-C end it after the batch in flight)."""
     config = _require_config()
     poll = float(current_app.config["COURSEWARE_XAPI_POLL_SECONDS"])
-    stop = {"now": False}
+    stop = threading.Event()
 
     def _stop(_signum, _frame):
-        stop["now"] = True
+        stop.set()
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     owner, started, sender = _owner(), time.monotonic(), Sender(config)
     click.echo(f"xAPI worker {owner} delivering to {config.statements_url}")
+    failures = 0  # passes in a row that found the LRS failing
     try:
-        while not stop["now"]:
+        while not stop.is_set():
             session = get_session()
-            report = deliver_pass(session, config, owner, sender=sender)
+            report = deliver_pass(
+                session,
+                config,
+                owner,
+                sender=sender,
+                stop=stop.is_set,
+                after_failure=failures > 0,
+            )
             session.close()
-            if report.sent or report.dead or report.retried:
-                click.echo(
-                    f"{report.sent} sent, {report.retried} to retry, {report.dead} dead"
-                )
-            if report.stopped:
-                click.echo(report.stopped, err=True)
-                time.sleep(max(poll, 30))
+            _print_report(report)
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 break
-            if not report.batches:
-                time.sleep(poll)
+            if report.stopped:
+                click.echo(report.stopped, err=True)
+                stop.wait(max(poll, 30))
+            elif report.transient:
+                failures += 1
+                stop.wait(_pause(config, failures, report))
+            elif report.batches:
+                failures = 0  # the LRS took batches: look again at once
+            else:
+                stop.wait(poll)
     finally:
         sender.close()
+
+
+def _pause(config: LrsConfig, failures: int, report: Report) -> float:
+    """How long a worker waits after a failing pass: one POST per backoff step."""
+    pause = max(backoff(config, failures), report.retry_after or 0.0)
+    return min(pause, config.backoff_cap)
+
+
+def _print_report(report: Report) -> None:
+    if report.sent or report.dead or report.retried:
+        click.echo(f"{report.sent} sent, {report.retried} to retry, {report.dead} dead")
+    if report.lost:
+        click.echo(f"{report.lost} held by another worker (lease lost)", err=True)
 
 
 @xapi_cli.command("status")
 @with_appcontext
 def status_command() -> None:
-    """Statements by delivery state, the oldest one waiting and the last LRS error."""
-    found = health(get_session())
-    for state, count in found.counts.items():
+    """Statements by state, what workers hold, the oldest waiting and the last error."""
+    found = delivery_status(get_session())
+    for state, count in found.health.counts.items():
         click.echo(f"{state:<8} {count}")
-    if found.oldest_age_seconds is not None:
-        click.echo(f"oldest pending: {found.oldest_age_seconds} s")
-    click.echo(f"last LRS error: {found.last_error or '-'}")
+    click.echo(f"leased   {found.leased_count}")
+    for lease in found.leased:
+        click.echo(f"  {lease.count} by {lease.owner}, lease ends in {lease.seconds} s")
+    click.echo(f"stuck    {found.stuck_count}")
+    for lease in found.stuck:
+        click.echo(
+            f"  {lease.count} by {lease.owner}, lease ran out {-lease.seconds} s ago; "
+            "the next claim takes them"
+        )
+    if found.oldest is not None:
+        oldest = found.oldest
+        click.echo(
+            f"oldest pending: {oldest.age_seconds} s ({oldest.id} {oldest.verb}, "
+            f"{oldest.tries} tries, next try in {oldest.next_try_in_seconds} s)"
+        )
+    click.echo(f"last LRS error: {found.health.last_error or '-'}")
 
 
 @xapi_cli.command("dead")

@@ -123,20 +123,58 @@ class Ralph:
 
 
 @dataclass
-class Faults:
-    """What the proxy does to the next requests (each list entry is used once)."""
+class Post:
+    """One POST the proxy saw: when, what it did, how many statements, its answer."""
 
-    plan: list[str] = field(
-        default_factory=list
-    )  # "500", "429", "timeout", "drop", "ok"
+    at: float
+    action: str
+    size: int
+    status: int | None  # None: the connection was cut
+
+
+@dataclass
+class Faults:
+    """What the proxy does to the next requests (each list entry is used once).
+
+    Actions: "ok", "500", "503", "429", "400", "drop" (cut the connection), "timeout"
+    (Ralph stores the batch, the answer comes after ``delay``), "adl" (answer 409 when
+    Ralph already holds any of the ids, as ADL's LRS does, else forward).
+    ``get_shape``: "ralph" passes Ralph's ``{"statements": [...]}`` answers to
+    ``GET statements?statementId=`` through; "spec" turns them into the bare statement
+    (404 when there is none), as the specification shows.
+    """
+
+    plan: list[str] = field(default_factory=list)
     default: str = "ok"
     seen: list[list[str]] = field(default_factory=list)  # statement ids per POST
+    posts: list[Post] = field(default_factory=list)
+    gets: int = 0
+    get_shape: str = "ralph"
     delay: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next(self) -> str:
         with self.lock:
             return self.plan.pop(0) if self.plan else self.default
+
+    def sizes(self, since: float = 0.0, status: int | None = None) -> list[int]:
+        """Batch sizes POSTed since ``since`` (monotonic), answered ``status``."""
+        with self.lock:
+            return [
+                p.size
+                for p in self.posts
+                if p.at >= since and (status is None or p.status == status)
+            ]
+
+
+def spec_shape(status: int, content: bytes) -> tuple[int, bytes]:
+    """Ralph's answer to ``GET ?statementId=`` as the specification shapes it."""
+    if status != 200:
+        return status, content
+    found = json.loads(content).get("statements")
+    if not found:
+        return 404, b""
+    return 200, json.dumps(found[0]).encode()
 
 
 class FaultProxy:
@@ -153,48 +191,62 @@ class FaultProxy:
                 pass
 
             def _forward(self, method: str) -> None:
+                self.received = time.monotonic()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 action = proxy.faults.next() if method == "POST" else "ok"
+                ids = [s.get("id") for s in json.loads(body)] if body else []
                 if method == "POST" and body:
-                    ids = [s.get("id") for s in json.loads(body)]
                     with proxy.faults.lock:
                         proxy.faults.seen.append(ids)
+                if method == "GET":
+                    with proxy.faults.lock:
+                        proxy.faults.gets += 1
                 if action == "drop":
+                    self._record(action, ids, None)
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                if action in ("500", "503", "429", "400"):
+                if action == "adl" and proxy.held_any(ids, self.headers):
+                    action = "409"
+                if action in ("500", "503", "429", "400", "409"):
+                    self._record(action, ids, int(action))
                     self.send_response(int(action))
                     if action == "429":
                         self.send_header("Retry-After", "0")
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                headers = {
-                    k: v
-                    for k, v in self.headers.items()
-                    if k.lower()
-                    in ("authorization", "content-type", "x-experience-api-version")
-                }
                 upstream = requests.request(
                     method,
                     proxy.origin + self.path,
                     data=body,
-                    headers=headers,
+                    headers=proxy.upstream_headers(self.headers),
                     timeout=30,
                 )
                 if (
                     action == "timeout"
                 ):  # the LRS stored it, but the answer comes too late
                     time.sleep(proxy.faults.delay or 3)
-                self.send_response(upstream.status_code)
+                status, content = upstream.status_code, upstream.content
+                if method == "GET" and proxy.faults.get_shape == "spec":
+                    status, content = spec_shape(status, content)
+                if method == "POST":
+                    self._record(action, ids, status)
+                self.send_response(status)
                 for key in ("Content-Type", "X-Experience-API-Version"):
                     if key in upstream.headers:
                         self.send_header(key, upstream.headers[key])
-                self.send_header("Content-Length", str(len(upstream.content)))
+                self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
-                self.wfile.write(upstream.content)
+                self.wfile.write(content)
+
+            def _record(self, action: str, ids: list, status: int | None) -> None:
+                if self.command != "POST":
+                    return
+                post = Post(self.received, action, len(ids), status)
+                with proxy.faults.lock:
+                    proxy.faults.posts.append(post)
 
             def do_POST(self):
                 self._forward("POST")
@@ -209,6 +261,24 @@ class FaultProxy:
         )
         self.url = f"http://127.0.0.1:{self.server.server_port}{prefix}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @staticmethod
+    def upstream_headers(headers) -> dict[str, str]:
+        keep = ("authorization", "content-type", "x-experience-api-version")
+        return {k: v for k, v in headers.items() if k.lower() in keep}
+
+    def held_any(self, ids: list[str], headers) -> bool:
+        """Does Ralph already hold any of these ids? (asked the way a client would)"""
+        for statement_id in ids:
+            answer = requests.get(
+                f"{self.target}/statements",
+                params={"statementId": statement_id},
+                headers=self.upstream_headers(headers),
+                timeout=30,
+            )
+            if answer.status_code == 200 and answer.json().get("statements"):
+                return True
+        return False
 
     def __enter__(self) -> FaultProxy:
         self.thread.start()
