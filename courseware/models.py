@@ -3,6 +3,7 @@
 from courseware.auth.models import Role, User
 from courseware.certificates.models import Certificate
 from courseware.content.models import ContentActivation, ContentVersion, MediaBlob
+from courseware.core.models import SubmissionKey
 from courseware.learn.models import Completion, Enrolment, LessonProgress
 from courseware.quiz.models import QuizAnswer, QuizAttempt
 from courseware.teach.models import (
@@ -33,5 +34,6 @@ __all__ = [
     "QuizAnswer",
     "QuizAttempt",
     "Role",
+    "SubmissionKey",
     "User",
 ]

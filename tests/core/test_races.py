@@ -8,6 +8,7 @@ grading). Runs on SQLite and, with COURSEWARE_TEST_DATABASE_URL, on PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import uuid
 from collections import Counter
@@ -23,11 +24,17 @@ from courseware.db import get_session
 from courseware.learn.models import Completion, Enrolment, LessonProgress
 from courseware.quiz.models import QuizAnswer, QuizAttempt
 from courseware.teach import services as teach
-from courseware.teach.models import CoOwner, Membership
+from courseware.teach.models import Assignment, CoOwner, Group, Membership
 from courseware.xapi.models import OutboxStatement
 from tests.conftest import FIXTURE_COURSE, PASSWORD
 from tests.quiz.test_quiz import RIGHT
-from tests.race import LiveServer, RaceClient, assert_no_server_errors, statuses
+from tests.race import (
+    CSRF_RE,
+    LiveServer,
+    RaceClient,
+    assert_no_server_errors,
+    statuses,
+)
 
 N = 6
 
@@ -322,3 +329,66 @@ def test_two_publishers_at_once_make_one_version(app):
     assert errors == []
     assert count(app, ContentVersion) == 1
     assert count(app, ContentVersion, ContentVersion.is_active.is_(True)) == 1
+
+
+ONCE_RE = re.compile(r'name="once_key" type="hidden" value="([0-9a-f]{32})"')
+
+
+def form_keys(client: RaceClient, path: str) -> dict:
+    """The CSRF token and submission key of the form on the page at ``path``."""
+    page = client.get(path).text
+    return {
+        "csrf_token": CSRF_RE.search(page).group(1),
+        "once_key": ONCE_RE.search(page).group(1),
+    }
+
+
+@pytest.fixture
+def teacher(app, live, publish, make_user) -> tuple[RaceClient, int]:
+    publish()
+    owner = make_user("teacher-o", role="teacher")
+    with app.app_context():
+        session = get_session()
+        group = teach.create_group(
+            session, owner, kind="class", name="7D", prefix="7d", timezone="UTC"
+        )
+        session.commit()
+        group_id = group.id
+    client = RaceClient(live.url)
+    client.login("teacher-o", PASSWORD)
+    return client, group_id
+
+
+def test_creating_a_class_twice_at_once_makes_one(app, teacher):
+    client, _group_id = teacher
+    data = {**form_keys(client, "/teach/groups/new"), "name": "8A", "timezone": "UTC"}
+    answers = client.race(N, "POST", "/teach/groups/new", data=data)
+    assert_no_server_errors(answers)
+    assert count(app, Group, Group.name == "8A") == 1
+    assert len({a.headers["Location"] for a in answers}) == 1
+    again = client.post("/teach/groups/new", data=data, allow_redirects=False)
+    assert again.headers["Location"] == answers[0].headers["Location"]
+    assert count(app, Group, Group.name == "8A") == 1
+
+
+def test_pupil_accounts_sent_twice_at_once_are_made_once(app, teacher):
+    client, group_id = teacher
+    path = f"/teach/groups/{group_id}/cards"
+    data = {**form_keys(client, path), "count": "5"}
+    answers = client.race(N, "POST", path, data=data)
+    assert_no_server_errors(answers)
+    assert count(app, Membership, Membership.group_id == group_id) == 5
+    cards = [a for a in answers if a.status_code == 200]
+    assert len(cards) == 1  # the passwords are shown once; repeats go to the group
+    assert {a.headers["Location"] for a in answers if a.status_code == 302} == {
+        f"/teach/groups/{group_id}"
+    }
+
+
+def test_an_assignment_sent_twice_at_once_is_made_once(app, teacher):
+    client, group_id = teacher
+    path = f"/teach/groups/{group_id}/assignments/new"
+    data = {**form_keys(client, path), "item": "module:sample"}
+    answers = client.race(N, "POST", path, data=data)
+    assert_no_server_errors(answers)
+    assert count(app, Assignment, Assignment.group_id == group_id) == 1

@@ -1,0 +1,1 @@
+"""Item analysis for authors: how each quiz question worked in real attempts."""
