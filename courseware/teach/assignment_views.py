@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from courseware.content.runtime import Course, active_course
+from courseware.core.once import already_done, remember
 from courseware.db import get_session, refuse
 from courseware.learn.views import content_language
 from courseware.teach import assignments as service
 from courseware.teach.access import group_view
+from courseware.teach.children import for_adults
 from courseware.teach.forms import ActionForm, AssignmentForm
 from courseware.teach.models import Group
 from courseware.teach.report import item_title, load_learners
@@ -30,9 +32,37 @@ def _item_choices(course: Course | None, lang: str) -> dict:
     return {_("Modules"): modules, _("Tracks"): tracks}
 
 
+def _children_choices(course: Course | None, group: Group, lang: str) -> dict:
+    """For a class of children: what is written for children first, then the rest."""
+    if course is None:
+        return {}
+    band = course.children_tracks((group.child_ages,))
+    tracks = [t["id"] for t in band + [t for t in course.tracks if t not in band]]
+    modules = list(course.modules)
+    choices = {}
+    for label, kind, items, adult in (
+        (_("Modules written for children"), "module", modules, False),
+        (_("Tracks written for children"), "track", tracks, False),
+        (_("Modules written for adults"), "module", modules, True),
+        (_("Tracks written for adults"), "track", tracks, True),
+    ):
+        found = [
+            (f"{kind}:{item}", item_title(course, kind, item, lang))
+            for item in items
+            if for_adults(course, kind, item) == adult
+        ]
+        if found:
+            choices[label] = found
+    return choices
+
+
 def _form(group: Group, course: Course | None, lang: str, **kwargs) -> AssignmentForm:
     form = AssignmentForm(**kwargs)
-    form.item.choices = _item_choices(course, lang)
+    form.item.choices = (
+        _children_choices(course, group, lang)
+        if group.is_children
+        else _item_choices(course, lang)
+    )
     form.learners.choices = [
         SelectChoice(lr.user_id, lr.label) for lr in load_learners(get_session(), group)
     ]
@@ -51,6 +81,15 @@ def new_assignment(group: Group):
         service.assign(
             get_session(), course, group, kind, item_id, due, form.learners.data
         )
+        if group.is_children and for_adults(course, kind, item_id):
+            flash(
+                _(
+                    "Content note: %(title)s is written for adults. The modules "
+                    "written for children are listed first in the form.",
+                    title=item_title(course, kind, item_id, lang),
+                ),
+                "info",
+            )
 
     done = _("Assigned.")
     return _assignment_page(group, form, course, None, None, save, "item", done)
@@ -97,6 +136,8 @@ def edit_assignment(group: Group, assignment_id: int):
 def _assignment_page(group, form, course, assignment, title, save, field, done):
     """The form page: a valid post runs ``save(due)``; a refusal shows on ``field``."""
     if form.validate_on_submit():
+        if assignment is None and (earlier := already_done(form)):
+            return earlier  # a new assignment sent twice: one assignment
         try:
             save(service.due_at(group, form.due_date.data, form.due_time.data))
         except TeachError as exc:
@@ -104,12 +145,14 @@ def _assignment_page(group, form, course, assignment, title, save, field, done):
             form[field].errors.append(str(exc))
         else:
             flash(done, "success")
-            return redirect(url_for("courseware_teach.group", group_id=group.id))
+            back = redirect(url_for("courseware_teach.group", group_id=group.id))
+            return remember(form, back) if assignment is None else back
     return render_template(
         "courseware/teach/assignment_form.html",
         group=group,
         form=form,
         course=course,
+        lang=content_language(course) if course else "en",
         assignment=assignment,
         title=title,
     )

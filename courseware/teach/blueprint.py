@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from courseware.auth.models import Role
 from courseware.db import utcnow
 from courseware.teach import assignment_views, learner_views, report_views, views
+from courseware.teach.children import for_adults
 from courseware.teach.codes import format_code
 from courseware.teach.models import Group
 from courseware.teach.report import item_title
@@ -101,6 +102,7 @@ def _helpers():
         "status_html": status_html,
         "status_labels": labels(),
         "item_title": item_title,
+        "for_adults": for_adults,
         "now_utc": utcnow,
     }
 

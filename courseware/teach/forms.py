@@ -28,6 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from courseware.core.forms import Form
+from courseware.core.once import OnceForm
 from courseware.teach.accounts import MAX_PUPILS_AT_ONCE
 from courseware.teach.codes import PREFIX_RE
 
@@ -39,8 +40,8 @@ def timezone_choices() -> list[SelectChoice]:
     return [SelectChoice("UTC"), *(SelectChoice(z, z.replace("_", " ")) for z in zones)]
 
 
-class GroupForm(Form):
-    """A class or a meeting cohort: name, username prefix, time zone, meeting."""
+class GroupForm(OnceForm):
+    """A class or a meeting cohort: name, prefix, time zone, ages or meeting."""
 
     name = StringField(_l("Group name"), validators=[InputRequired(), Length(max=120)])
     prefix = StringField(
@@ -61,6 +62,19 @@ class GroupForm(Form):
         choices=[],
         default="UTC",
         description=_l("Due dates are entered and shown in this time zone."),
+    )
+    child_ages = SelectField(
+        _l("Who is in the class"),
+        choices=[
+            SelectChoice("", _l("Adults")),
+            SelectChoice("8-11", _l("A class of children aged 8-11")),
+            SelectChoice("12-15", _l("A class of children aged 12-15")),
+        ],
+        default="",
+        description=_l(
+            "A class of children sees the children's modules and tracks for its "
+            "ages, and modules written for adults only when you assign them."
+        ),
     )
     meeting_name = StringField(_l("Meeting"), validators=[Optional(), Length(max=200)])
     meeting_date = DateField(_l("Meeting date"), validators=[Optional()])
@@ -94,7 +108,7 @@ class CoOwnerForm(Form):
     submit = SubmitField(_l("Add co-owner"))
 
 
-class PupilsForm(Form):
+class PupilsForm(OnceForm):
     """Create pupil accounts: a number of them, or one per name."""
 
     count = IntegerField(
@@ -134,7 +148,7 @@ class DueFields:
     )
 
 
-class AssignmentForm(DueFields, Form):
+class AssignmentForm(DueFields, OnceForm):
     """Assign a module or a track to the group or to chosen learners."""
 
     item = SelectField(_l("Module or track"), validators=[InputRequired()])

@@ -6,6 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 
 from courseware.content.runtime import active_course
+from courseware.core.once import already_done, remember_location
 from courseware.db import get_session, refuse
 from courseware.learn.views import content_language
 from courseware.teach import accounts, assignments, services
@@ -42,12 +43,17 @@ def cards(group: Group):
     """Create pupil accounts and print their login cards."""
     form = PupilsForm()
     if form.validate_on_submit():
+        if earlier := already_done(form):  # sent twice: one set of accounts
+            return earlier
         try:
             made = accounts.create_pupils(get_session(), group, form.entries())
         except services.TeachError as exc:
             refuse()  # undo what the service flushed before it refused
             form.names.errors.append(str(exc))
         else:
+            # The passwords are shown once: a repeat goes to the group's page.
+            group_page = url_for("courseware_teach.group", group_id=group.id)
+            remember_location(form, group_page)
             return _cards_page(group, made)
     return render_template("courseware/teach/pupils.html", group=group, form=form)
 

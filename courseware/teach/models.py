@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware.db import Base, UTCDateTime, utcnow
@@ -13,12 +20,17 @@ CLASS = "class"
 COHORT = "cohort"
 MODULE = "module"
 TRACK = "track"
+#: Age bands of classes of children (the children's tracks name the same bands).
+AGE_BANDS = ("8-11", "12-15")
 
 
 class Group(Base):
     """A class (owner: a teacher) or a meeting cohort (owner: its organiser)."""
 
     __tablename__ = "courseware_group"
+    __table_args__ = (
+        CheckConstraint("child_ages IN ('8-11', '12-15')", name="child_ages"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default=CLASS)
@@ -30,6 +42,8 @@ class Group(Base):
     meeting_name: Mapped[str | None] = mapped_column(String(200))
     meeting_date: Mapped[date | None] = mapped_column(Date)
     meeting_place: Mapped[str | None] = mapped_column(String(200))
+    #: A class of children: their age band (one of AGE_BANDS); None for adults.
+    child_ages: Mapped[str | None] = mapped_column(String(8))
     owner_id: Mapped[int] = mapped_column(
         ForeignKey("courseware_user.id", ondelete="CASCADE"), index=True
     )
@@ -41,6 +55,11 @@ class Group(Base):
     def is_cohort(self) -> bool:
         """A meeting cohort (not a class)."""
         return self.kind == COHORT
+
+    @property
+    def is_children(self) -> bool:
+        """A class of children: they see the children's pathway."""
+        return self.child_ages is not None
 
 
 class CoOwner(Base):

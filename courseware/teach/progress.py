@@ -82,7 +82,7 @@ def _cells(
     ]
 
 
-def _mine(user_id: int):
+def assigned_to(user_id: int):
     """SQL condition: the assignment is for the whole group or names this learner."""
     return or_(
         Assignment.whole_group.is_(True),
@@ -105,7 +105,7 @@ def learner_assignments(
         session.scalars(
             select(Assignment)
             .join(Membership, Membership.group_id == Assignment.group_id)
-            .where(Membership.user_id == user.id, _mine(user.id))
+            .where(Membership.user_id == user.id, assigned_to(user.id))
             .order_by(Assignment.due_at, Assignment.id)
         )
     )
@@ -133,7 +133,7 @@ def learner_detail(
     assignments = list(
         session.scalars(
             select(Assignment)
-            .where(Assignment.group_id == group.id, _mine(user_id))
+            .where(Assignment.group_id == group.id, assigned_to(user_id))
             .order_by(Assignment.created_at, Assignment.id)
         )
     )

@@ -13,6 +13,7 @@ from courseware.auth.services import find_user
 from courseware.db import insert_ignore, utcnow
 from courseware.teach.codes import new_join_code, normalise_code
 from courseware.teach.models import (
+    AGE_BANDS,
     CLASS,
     COHORT,
     Assignment,
@@ -63,10 +64,13 @@ def create_group(
     meeting_name: str | None = None,
     meeting_date: date | None = None,
     meeting_place: str | None = None,
+    child_ages: str | None = None,
 ) -> Group:
-    """A class or a meeting cohort owned by ``owner``."""
+    """A class or a meeting cohort owned by ``owner``; a class may be of children."""
     if kind not in (CLASS, COHORT):
         raise TeachError("unknown group kind")
+    if kind == COHORT and child_ages:
+        raise TeachError("a meeting cohort is not a class of children")
     group = Group(owner_id=owner.id, kind=kind, name=name.strip(), prefix=prefix)
     update_group(
         session,
@@ -77,6 +81,7 @@ def create_group(
         meeting_name=meeting_name,
         meeting_date=meeting_date,
         meeting_place=meeting_place,
+        child_ages=child_ages,
     )
     session.add(group)
     session.flush()
@@ -84,12 +89,14 @@ def create_group(
 
 
 def update_group(session: Session, group: Group, **fields) -> Group:
-    """Change a group's name, prefix, time zone or meeting details."""
+    """Change a group's name, prefix, time zone, meeting details or age band."""
     for key, value in fields.items():
         if isinstance(value, str):
             value = value.strip() or None
         if key in ("name", "prefix", "timezone") and not value:
             continue
+        if key == "child_ages" and value not in (None, *AGE_BANDS):
+            raise TeachError(_l("Choose an age band of the children's tracks."))
         setattr(group, key, value)
     session.flush()
     return group

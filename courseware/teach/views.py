@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from courseware.content.runtime import active_course
+from courseware.core.once import already_done, remember
 from courseware.db import get_session, refuse
 from courseware.learn.views import content_language
 from courseware.teach import services
@@ -25,8 +26,15 @@ from courseware.teach.progress import learner_assignments
 from courseware.teach.report import load_learners
 
 
+def _group_form(kind: str, **kwargs) -> GroupForm:
+    form = GroupForm(**kwargs)
+    if kind == COHORT:
+        del form.child_ages  # delegates at a meeting are adults
+    return form
+
+
 def _group_fields(form: GroupForm) -> dict:
-    return {
+    fields = {
         "name": form.name.data,
         "prefix": form.prefix.data or suggest_prefix(form.name.data),
         "timezone": form.timezone.data,
@@ -34,6 +42,9 @@ def _group_fields(form: GroupForm) -> dict:
         "meeting_date": form.meeting_date.data,
         "meeting_place": form.meeting_place.data,
     }
+    if "child_ages" in form:
+        fields["child_ages"] = form.child_ages.data or None
+    return fields
 
 
 @teacher_required
@@ -53,13 +64,17 @@ def new_group():
     kind = request.args.get("kind", CLASS)
     if kind not in (CLASS, COHORT):
         abort(404)
-    form = GroupForm()
+    form = _group_form(kind)
     if form.validate_on_submit():
+        if earlier := already_done(form):  # a double click: one group, not two
+            return earlier
         group = services.create_group(
             get_session(), current_user, kind=kind, **_group_fields(form)
         )
         flash(_("The group is ready. Create accounts or give out a join code."))
-        return redirect(url_for("courseware_teach.group", group_id=group.id))
+        return remember(
+            form, redirect(url_for("courseware_teach.group", group_id=group.id))
+        )
     return render_template(
         "courseware/teach/group_form.html", form=form, kind=kind, group=None
     )
@@ -68,7 +83,7 @@ def new_group():
 @group_view
 def edit_group(group: Group):
     """Change a group's name, prefix, time zone or meeting details."""
-    form = GroupForm(obj=group)
+    form = _group_form(group.kind, obj=group)
     if form.validate_on_submit():
         services.update_group(get_session(), group, **_group_fields(form))
         flash(_("Saved."), "success")

@@ -4,7 +4,6 @@ sandboxing Content-Security-Policy, nosniff, and only blobs a version references
 from __future__ import annotations
 
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from courseware.content.hashing import file_hash
 from courseware.content.models import MediaBlob
 from courseware.db import get_session
 from tests.conftest import FIXTURE_COURSE, REPO
+from tests.race import LiveServer
 
 MEDIA = "modules/sample/media"
 PNG = (REPO / "modules/online-risks/media/online-risks-poster.png").read_bytes()
@@ -129,26 +129,6 @@ def test_the_same_bytes_take_the_type_of_the_newest_publish(client, publish, cou
 # --- a real browser: pictures, video and captions still work under the sandbox ----
 
 
-class Server:
-    """The app over real HTTP on a free loopback port."""
-
-    def __init__(self, app) -> None:
-        from werkzeug.serving import make_server
-
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
-        self.server.server_close()
-
-
 # Chromium drops a video's connection mid-answer once it has what it needs; the
 # development server then leaves the open file to the garbage collector.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -160,7 +140,7 @@ def test_svg_pictures_video_and_captions_display_in_chromium(app, publish, cours
 
     publish(course)
     errors: list[str] = []
-    with Server(app) as server, sync_playwright() as playwright:
+    with LiveServer(app) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox"], headless=True
         )
@@ -238,7 +218,7 @@ def test_a_script_that_slipped_through_does_not_run_in_chromium(app, publish, co
         app, "sample/media/evil.txt", b"<html>" + script + b"</html>", "text/plain"
     )
     dialogs: list[str] = []
-    with Server(app) as server, sync_playwright() as playwright:
+    with LiveServer(app) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox"], headless=True
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from courseware.content.hashing import lesson_source_hash
 from courseware.media import tools
 from courseware.media.captions import (
     CUE_CHARS,
@@ -25,6 +26,7 @@ from courseware.media.captions import (
     two_lines,
     webvtt,
 )
+from courseware.media.lengths import lessons_with_video, write_lengths
 from courseware.media.narration import slide_seconds
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +96,7 @@ def video_seconds(module: str, lang: str) -> float:
 
 
 def test_every_module_has_a_video_script():
-    assert len(MODULES) == 10
+    assert len(MODULES) == 16
 
 
 @pytest.mark.parametrize(("module", "lang"), CASES)
@@ -142,16 +144,42 @@ def test_poster_is_small(module):
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_first_lesson_shows_the_video_with_its_english_length(module):
+def test_first_lesson_shows_the_module_video(module):
     lessons = sorted((ROOT / "modules" / module).glob("01-*.*.md"))
     assert [p.name.split(".")[-2] for p in lessons] == sorted(LANGUAGES)
     for lesson in lessons:
+        assert lesson in lessons_with_video(lesson.parent, module, lesson.name[-5:-3])
+
+
+@pytest.mark.parametrize(("module", "lang"), CASES)
+def test_every_lesson_length_equals_its_media(module, lang):
+    """Each lesson embedding the video says the length of the video in its language."""
+    lessons = lessons_with_video(ROOT / "modules" / module, module, lang)
+    assert lessons
+    for lesson in lessons:
         text = lesson.read_text(encoding="utf-8")
-        block = re.search(r"^::: video\n(.*?)^:::$", text, re.M | re.S)
-        assert block, f"no video block in {lesson.name}"
-        assert f"id: {module}-video\n" in block.group(1)
-        length = float(re.search(r"^length: ([\d.]+)$", block.group(1), re.M)[1])
-        assert abs(length - video_seconds(module, "en")) <= 0.1
+        blocks = re.findall(r"^::: video\n(.*?)^:::$", text, re.M | re.S)
+        (block,) = [b for b in blocks if f"id: {module}-video\n" in b]
+        length = float(re.search(r"^length: ([\d.]+)$", block, re.M)[1])
+        assert abs(length - video_seconds(module, lang)) <= 0.05, lesson.name
+
+
+def test_writing_a_length_repoints_a_matching_translation(tmp_path):
+    folder = tmp_path / "modules" / "m"
+    folder.mkdir(parents=True)
+    block = "::: video\nid: m-video\nlength: {}\n:::\n"
+    source = "---\nid: a\ntitle: A\n---\n\n" + block.format("1.0")
+    (folder / "01-a.en.md").write_text(source, encoding="utf-8")
+    marked = f"---\nid: a\nsource_hash: {lesson_source_hash(source)}\n---\n\n"
+    (folder / "01-a.ru.md").write_text(marked + block.format("1.0"), encoding="utf-8")
+    changed = write_lengths(tmp_path, "m", "en", 12.34, "en")
+    assert [p.name for p in changed] == ["01-a.en.md", "01-a.ru.md"]
+    new = (folder / "01-a.en.md").read_text(encoding="utf-8")
+    assert "length: 12.3\n" in new
+    ru = (folder / "01-a.ru.md").read_text(encoding="utf-8")
+    assert f"source_hash: {lesson_source_hash(new)}\n" in ru
+    assert "length: 1.0\n" in ru  # the Russian video's own length is left alone
+    assert write_lengths(tmp_path, "m", "en", 12.34, "en") == []
 
 
 def test_all_media_stays_under_40_mb():
