@@ -161,6 +161,7 @@ class Courseware:
         limiter.init_app(app)
 
     def _register_blueprints(self, app: Flask, limiter: Limiter) -> None:
+        from courseware.analysis.blueprint import bp as analysis_bp
         from courseware.auth.blueprint import bp as auth_bp
         from courseware.certificates.blueprint import bp as certificates_bp
         from courseware.core.blueprint import make_core_blueprint
@@ -174,6 +175,7 @@ class Courseware:
         app.register_blueprint(make_core_blueprint(app), url_prefix=prefix)
         for blueprint in (
             auth_bp,
+            analysis_bp,
             learn_bp,
             quiz_bp,
             xapi_bp,

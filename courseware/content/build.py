@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from courseware.content.checks import check_references, check_staleness, lesson_state
-from courseware.content.hashing import file_hash, lesson_source_hash
 from courseware.content.glossary import check_glossary
+from courseware.content.hashing import file_hash, lesson_source_hash
+from courseware.content.items import check_items
 from courseware.content.loader import Tree, load_tree
 from courseware.content.mediatypes import check_media
 from courseware.content.problems import Problems
@@ -35,6 +36,7 @@ def check_content(root: Path) -> CheckResult:
     tree = load_tree(Path(root), problems)
     check_media(tree, problems)
     check_references(tree, problems)
+    check_items(tree, problems)
     status = check_staleness(tree, problems)
     check_glossary(tree, problems)
     return CheckResult(tree, problems, status)

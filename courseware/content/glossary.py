@@ -225,11 +225,7 @@ def _scan_yaml(
         variants = glossary.variants.get(lang)
         if not variants:
             continue
-        own = {
-            line
-            for key, line in located.lines.items()
-            if key[: len(path)] == path
-        }
+        own = {line for key, line in located.lines.items() if key[: len(path)] == path}
         start = located.line(*path)
         others = [line for line in starts if line > start and line not in own]
         shared = any(

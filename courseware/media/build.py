@@ -12,7 +12,9 @@ import yaml
 
 from courseware.media import encode
 from courseware.media.captions import split_cues, time_cues, transcript, webvtt
+from courseware.media.lengths import write_lengths
 from courseware.media.narration import VOICES, join, slide_seconds, speak, wav_seconds
+from courseware.media.normalise import LEXICON_FILE, load_lexicon, normalise
 from courseware.media.slides import illustration_png, render_slide, slide_svg
 from courseware.media.tools import MediaError, duration, require_tools
 
@@ -58,6 +60,7 @@ def build_one(root: Path, job: Job, work: Path, say: Callable[[str], None]) -> f
     folder, lang = root / "modules" / job.module, job.language
     slides, media = _slides(root, job.module), root / "modules" / job.module / "media"
     pictures, sounds, cues = [], [], []
+    lexicon = load_lexicon(root / LEXICON_FILE)
     start = 0.0
     for number, slide in enumerate(slides, start=1):
         art = illustration_png(folder / slide["image"], work)
@@ -65,7 +68,9 @@ def build_one(root: Path, job: Job, work: Path, say: Callable[[str], None]) -> f
         pictures.append(render_slide(svg, work, f"slide-{number}"))
     say(f"slides {len(slides)}/{len(slides)}")
     for number, slide in enumerate(slides, start=1):
-        wav = speak(slide["narration"][lang], lang, work, f"narration-{number}")
+        # The voice reads the normalised text; captions keep the written one.
+        spoken = normalise(slide["narration"][lang], lang, lexicon)
+        wav = speak(spoken, lang, work, f"narration-{number}")
         speech = wav_seconds(wav)
         seconds = slide_seconds(speech, encode.FPS)
         sounds.append((wav, seconds))
@@ -103,8 +108,33 @@ def media_bytes(root: Path) -> int:
     return sum(path.stat().st_size for path in files if path.is_file())
 
 
+def source_language(root: Path) -> str:
+    """The course's source language, from modules/course.yaml."""
+    course = yaml.safe_load((root / "modules" / "course.yaml").read_text("utf-8"))
+    return str(course.get("source_language") or "en")
+
+
+def sync_lengths(
+    root: Path, job: Job, seconds: float, echo: Callable[[str], None]
+) -> None:
+    """Write the video's length into the lessons that embed it, in its language."""
+    for path in write_lengths(
+        root, job.module, job.language, seconds, source_language(root)
+    ):
+        echo(f"  wrote {path.relative_to(root).as_posix()}")
+
+
+def video_length(root: Path, job: Job) -> float:
+    """The committed video's duration, rounded as lessons write it."""
+    name = f"{job.module}-video.{job.language}.webm"
+    return round(duration(root / "modules" / job.module / "media" / name), 1)
+
+
 def build(root: Path, jobs: list[Job], echo: Callable[[str], None]) -> dict[Job, float]:
-    """Build every job, reporting progress through echo; return each video's length."""
+    """Build every job, reporting progress through echo; return each video's length.
+
+    Each lesson that embeds the video gets its ``length`` from the built file.
+    """
     require_tools()
     lengths = {}
     for number, job in enumerate(jobs, start=1):
@@ -114,4 +144,5 @@ def build(root: Path, jobs: list[Job], echo: Callable[[str], None]) -> dict[Job,
                 root, job, Path(work), lambda step, p=prefix: echo(f"{p}: {step}")
             )
         echo(f"{prefix}: done, {lengths[job]:.1f} s")
+        sync_lengths(root, job, round(lengths[job], 1), echo)
     return lengths

@@ -8,7 +8,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from courseware.media.build import build, find_jobs, media_bytes
+from courseware.media.build import (
+    build,
+    find_jobs,
+    media_bytes,
+    sync_lengths,
+    video_length,
+)
 from courseware.media.tools import MediaError
 
 #: All media together must stay under this many bytes.
@@ -50,3 +56,18 @@ def build_command(modules: tuple[str, ...], languages: tuple[str, ...]) -> None:
     click.echo(f"media total: {total / 1e6:.1f} MB in modules/*/media/")
     if total >= MEDIA_BUDGET:
         raise click.ClickException(f"media total {total} bytes exceeds 40 MB")
+
+
+@media_cli.command("lengths")
+@click.option("--module", "modules", multiple=True, metavar="ID")
+@with_appcontext
+def lengths_command(modules: tuple[str, ...]) -> None:
+    """Write each lesson's video length from the committed media, without building."""
+    root = Path(current_app.config["COURSEWARE_CONTENT_DIR"])
+    try:
+        for job in find_jobs(root, modules):
+            seconds = video_length(root, job)
+            click.echo(f"{job.module} {job.language}: {seconds:.1f} s")
+            sync_lengths(root, job, seconds, click.echo)
+    except MediaError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -1,4 +1,4 @@
-"""The course glossary: drift warnings at path:line with the preferred term, and its checks."""
+"""The course glossary: drift warnings at path:line with the preferred term; checks."""
 
 from __future__ import annotations
 
@@ -69,11 +69,8 @@ def test_a_variant_is_reported_at_its_line_with_the_preferred_term(
     )
     result = content("check", with_glossary)
     assert result.exit_code == 0, result.output  # warnings do not stop publishing
-    line = next(
-        n
-        for n, text in enumerate((with_glossary / rel).read_text("utf-8").split("\n"), 1)
-        if "детскую линию" in text
-    )
+    lines = (with_glossary / rel).read_text("utf-8").split("\n")
+    line = next(n for n, text in enumerate(lines, 1) if "детскую линию" in text)
     assert glossary_lines(result.output) == [
         f"{rel}:{line}: glossary: warning: «детскую линию помощи» is a variant to "
         "avoid for the term 'child-helpline' (hint: write «детский телефон доверия»)"
@@ -88,8 +85,12 @@ def test_yaml_texts_are_checked_in_their_own_language(with_glossary, content):
         'ru: "Когда была принята КПР?"}',
         'ru: "Сообщают ли в горячую линию?"}',
     )
-    edit(with_glossary, rel, "feedback: {en: Right., ru: Верно.}",
-         "feedback: {en: Right. Call the child help line., ru: Верно.}")
+    edit(
+        with_glossary,
+        rel,
+        "feedback: {en: Right., ru: Верно.}",
+        "feedback: {en: Right. Call the child help line., ru: Верно.}",
+    )
     lines = glossary_lines(content("check", with_glossary).output)
     text = (with_glossary / rel).read_text("utf-8").split("\n")
     hot = next(n for n, t in enumerate(text, 1) if "в горячую линию" in t)

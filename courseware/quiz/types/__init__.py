@@ -30,7 +30,14 @@ CHOICE = {
         "feedback": TEXT,
     },
 }
-BASE_FIELDS = {"id": ID, "type": {"type": "string"}, "text": TEXT}
+BASE_FIELDS = {
+    "id": ID,
+    "type": {"type": "string"},
+    "text": TEXT,
+    # Optional on every question; defined in the quiz schema.
+    "objective": {"$ref": "quiz.schema.json#/$defs/objective"},
+    "source": {"$ref": "quiz.schema.json#/$defs/source"},
+}
 
 
 def localised(text: dict[str, str] | None, lang: str, fallback: str = "en") -> str:
