@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 from pathlib import Path
@@ -67,15 +68,28 @@ _BOOL_WORDS = {
 
 
 def parse_env_value(key: str, raw: str) -> object:
-    """Turn an environment string into the type of the key's default."""
+    """Turn an environment string into the type of the key's default.
+
+    (Flask's ``from_prefixed_env`` would drop the ``COURSEWARE_`` prefix from the
+    keys and guess types from JSON; the keys here keep their names, as a host's
+    ``app.config`` has them, and take the type of their default.)
+    """
     default = DEFAULTS.get(key)
     if isinstance(default, bool):
         try:
             return _BOOL_WORDS[raw.strip().lower()]
         except KeyError:
             raise ValueError(f"{key} must be true or false, not {raw!r}") from None
-    if isinstance(default, int):
-        return int(raw)
+    if isinstance(default, int | float):
+        kind = int if isinstance(default, int) else float
+        try:
+            value = kind(raw.strip())
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise ValueError(f"{key} must be {what}, not {raw!r}") from None
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{key} must be a finite number of 0 or more, not {raw!r}")
+        return value
     if isinstance(default, list):
         return [part.strip() for part in raw.split(",") if part.strip()]
     if raw.startswith(("{", "[")):

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from courseware.content.blocks import BLOCK_TYPES, RenderContext
 from courseware.content.markdown import render_markdown
 from courseware.content.models import ContentVersion
+from courseware.core.caches import LRU
 from courseware.db import get_session
 from courseware.i18n import LANGUAGE_NAMES
 
@@ -165,9 +166,37 @@ def active_course() -> Course | None:
         version_id = get_session().scalar(
             select(ContentVersion.id).where(ContentVersion.is_active)
         )
+        previous = _state().caches.get("active_id")
         known = (version_id, time.monotonic())
         _state().caches["active"] = known
+        if previous is not None and previous != version_id:
+            _drop_superseded(version_id)
+        _state().caches["active_id"] = version_id
     return None if known[0] is None else course_version(known[0])
+
+
+#: Size limits of the per-process caches (entries).
+CACHE_SIZES = {"versions": 4, "lessons": 2048, "pages": 1024}
+
+
+def cache(name: str) -> LRU:
+    """The app's bounded cache ``name`` (lesson HTML, page skeletons, versions)."""
+    caches = _state().caches
+    found = caches.get(name)
+    if found is None:
+        with _lock:
+            found = caches.setdefault(name, LRU(CACHE_SIZES[name]))
+    return found
+
+
+def _drop_superseded(active_id: int | None) -> None:
+    """Another version became active: what was rendered for the others can go.
+
+    Keys of rendered lessons and page skeletons hold the version id second (pages)
+    or first (lessons).
+    """
+    cache("lessons").drop(lambda key: key[0] != active_id)
+    cache("pages").drop(lambda key: key[1] != active_id)
 
 
 def active_version_id(app: Flask) -> int | None:
@@ -190,15 +219,14 @@ def forget_active() -> None:
 
 def course_version(version_id: int) -> Course | None:
     """A version by id, cached per process (versions never change)."""
-    cache = _state().caches.setdefault("versions", {})
-    course = cache.get(version_id)
+    versions = cache("versions")
+    course = versions.get(version_id)
     if course is None:
         version = get_session().get(ContentVersion, version_id)
         if version is None:
             return None
         course = Course(version.id, version.number, version.snapshot)
-        with _lock:
-            cache[version_id] = course
+        versions[version_id] = course
     return course
 
 
@@ -237,8 +265,8 @@ def render_lesson(course: Course, module_id: str, lesson_id: str, lang: str) -> 
         lang,
         current_app.config["COURSEWARE_URL_PREFIX"],
     )
-    cache = _state().caches.setdefault("lessons", {})
-    html = cache.get(key)
+    lessons = cache("lessons")
+    html = lessons.get(key)
     if html is not None:
         return html
     resolve = _link_resolver(course, module_id)
@@ -257,8 +285,5 @@ def render_lesson(course: Course, module_id: str, lesson_id: str, lang: str) -> 
     )
     blocks = course.lesson(module_id, lesson_id)[lang]["blocks"]
     html = Markup("\n").join(BLOCK_TYPES[b["type"]].render(b, ctx) for b in blocks)
-    with _lock:
-        cache[key] = html
-    counter = _state().caches.setdefault("render_count", {})
-    counter[key] = counter.get(key, 0) + 1
+    lessons[key] = html
     return html

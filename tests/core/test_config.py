@@ -93,6 +93,35 @@ def test_environment_variables_are_typed(tmp_path, monkeypatch):
     app.extensions["courseware"].engine.dispose()
 
 
+def test_numbers_from_the_environment_are_numbers(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSEWARE_XAPI_BACKOFF_SECONDS", "0.5")
+    monkeypatch.setenv("COURSEWARE_CONTENT_CHECK_SECONDS", "3")
+    monkeypatch.setenv("COURSEWARE_XAPI_BATCH_SIZE", " 25 ")
+    app = create_app({"COURSEWARE_SECRET_KEY": "x"})
+    assert app.config["COURSEWARE_XAPI_BACKOFF_SECONDS"] == 0.5
+    assert app.config["COURSEWARE_CONTENT_CHECK_SECONDS"] == 3.0
+    assert isinstance(app.config["COURSEWARE_CONTENT_CHECK_SECONDS"], float)
+    assert app.config["COURSEWARE_XAPI_BATCH_SIZE"] == 25
+    app.extensions["courseware"].engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "key, raw, message",
+    [
+        ("COURSEWARE_XAPI_BATCH_SIZE", "fifty", "must be a whole number, not 'fifty'"),
+        ("COURSEWARE_XAPI_BATCH_SIZE", "2.5", "must be a whole number, not '2.5'"),
+        ("COURSEWARE_XAPI_BACKOFF_SECONDS", "soon", "must be a number, not 'soon'"),
+        ("COURSEWARE_XAPI_BACKOFF_SECONDS", "nan", "must be a finite number of 0"),
+        ("COURSEWARE_XAPI_BACKOFF_SECONDS", "inf", "must be a finite number of 0"),
+        ("COURSEWARE_XAPI_LEASE_SECONDS", "-5", "must be a finite number of 0"),
+    ],
+)
+def test_bad_numbers_are_reported_by_name(monkeypatch, key, raw, message):
+    monkeypatch.setenv(key, raw)
+    with pytest.raises(ValueError, match=f"{key} {message}"):
+        create_app({"COURSEWARE_SECRET_KEY": "x"})
+
+
 def test_bad_boolean_is_reported_by_name(monkeypatch):
     monkeypatch.setenv("COURSEWARE_ALLOW_REGISTRATION", "maybe")
     with pytest.raises(
