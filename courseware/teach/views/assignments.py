@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 
 from courseware.content.runtime import Course, active_course
 from courseware.core.once import already_done, remember
+from courseware.core.requests import content_language
 from courseware.db import get_session, refuse
-from courseware.learn.views import content_language
 from courseware.teach import assignments as service
 from courseware.teach.access import group_view
 from courseware.teach.children import for_adults

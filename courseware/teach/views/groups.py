@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from courseware.content.runtime import active_course
 from courseware.core.once import already_done, remember
+from courseware.core.requests import content_language
 from courseware.db import get_session, refuse
-from courseware.learn.views import content_language
 from courseware.teach import services
 from courseware.teach.access import group_view, is_main_owner, teacher_required
 from courseware.teach.assignments import group_assignments

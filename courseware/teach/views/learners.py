@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 
 from courseware.content.runtime import active_course
 from courseware.core.once import already_done, remember_location
+from courseware.core.requests import content_language
 from courseware.db import get_session, refuse
-from courseware.learn.views import content_language
 from courseware.teach import accounts, assignments, services
 from courseware.teach.access import group_view
 from courseware.teach.forms import ActionForm, ExtensionForm, PupilsForm

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from courseware.content.runtime import active_course
+from courseware.core.requests import content_language
 from courseware.db import get_session
-from courseware.learn.views import content_language
 from courseware.teach import charts, export, insights
 from courseware.teach.access import group_view
 from courseware.teach.assignments import group_assignments
