@@ -194,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     from courseware.content.runtime import active_course
     from courseware.content.services import publish
     from courseware.db import get_session
-    from courseware.teach.services import create_group
+    from courseware.teach.services.groups import create_group
 
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(

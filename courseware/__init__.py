@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,6 +16,16 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from courseware import config as cfg
+from courseware.auth.identity import (
+    DEFAULTS as IDENTITY_DEFAULTS,
+)
+from courseware.auth.identity import (
+    Identity,
+    IdentityProvider,
+    current_learner,
+    resolve_provider,
+    use_learner_as_current_user,
+)
 from courseware.compression import compress
 from courseware.core.payload import StrictJSONProvider
 from courseware.db import finish_request, init_db
@@ -23,55 +33,7 @@ from courseware.i18n import TRANSLATIONS_DIR, select_locale
 from courseware.pagecache import SHARED
 from courseware.security import SecureWhenHttpsSessionInterface, add_security_headers
 
-__all__ = ["Courseware", "create_app"]
-
-
-class _Limiter(Limiter):
-    """Flask-Limiter that only looks at the endpoints it limits (sign-in, verification).
-
-    Its before-request hook otherwise resolves limits for every request of every page.
-    """
-
-    limited_endpoints = frozenset(
-        {
-            "courseware_auth.login",
-            "courseware_certificates.verify",
-            "courseware_teach.join",
-        }
-    )
-
-    def _check_request_limit(self, callable_name=None, in_middleware=True) -> None:
-        if in_middleware and request.endpoint not in self.limited_endpoints:
-            return
-        super()._check_request_limit(callable_name, in_middleware)
-
-    def init_app(self, app: Flask) -> None:
-        """Flask-Limiter's own, with its after-request and teardown hooks guarded."""
-        hooks = ("after_request_funcs", "teardown_request_funcs")
-        before = {name: list(getattr(app, name).get(None, [])) for name in hooks}
-        super().init_app(app)
-        for name in hooks:
-            funcs = getattr(app, name).get(None, [])
-            for index, func in enumerate(funcs):
-                if func not in before[name]:
-                    funcs[index] = self._only_where_limited(func)
-
-    def _only_where_limited(self, hook):
-        def guarded(value):
-            if request.endpoint in self.limited_endpoints:
-                return hook(value)
-            return value  # the response (after_request); ignored for teardown
-
-        return guarded
-
-
-def _account_key() -> str:
-    """Rate-limit key of the signed-in account (else the client address)."""
-    from flask_login import current_user
-
-    if current_user.is_authenticated:
-        return f"account:{current_user.id}"
-    return get_remote_address()
+__all__ = ["Courseware", "Identity", "create_app"]
 
 
 @dataclass
@@ -82,40 +44,52 @@ class CoursewareState:
     database_url: str
     limiter: Limiter
     standalone: bool
+    #: The host's identity adapter (None: our own accounts and sign-in).
+    identity: IdentityProvider | None = None
     engine: Any = None
     sessionmaker: Any = None
+    #: Endpoints registered with a rate limit (filled by ``security.limited_rule``).
+    limited: set[str] = field(default_factory=set)
     caches: dict[str, Any] = field(default_factory=dict)
     page_cache: Any = None
 
 
 class Courseware:
-    """The Flask extension: ``Courseware(app)`` or ``Courseware().init_app(app)``."""
+    """The Flask extension: ``Courseware(app)`` or ``Courseware().init_app(app)``.
 
-    def __init__(self, app: Flask | None = None, *, standalone: bool = False) -> None:
+    ``identity`` is the host's identity adapter: a callable returning the signed-in
+    :class:`Identity` (or None), which makes the host's sign-in ours.
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        standalone: bool = False,
+        identity: IdentityProvider | None = None,
+    ) -> None:
         self.standalone = standalone
+        self.identity = identity
         if app is not None:
             self.init_app(app)
 
     def init_app(self, app: Flask) -> None:
         """Configure ``app``, register blueprints, CLI and request hooks."""
-        for key, value in cfg.DEFAULTS.items():
+        for key, value in {**cfg.DEFAULTS, **IDENTITY_DEFAULTS}.items():
             app.config.setdefault(key, value)
         if not app.secret_key:
             app.secret_key = cfg.resolve_secret_key(app)
-        app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-        app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-        if app.config.get("SESSION_COOKIE_SAMESITE") is None:
-            app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-        app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
-        app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-        if not app.config.get("MAX_CONTENT_LENGTH"):
-            app.config["MAX_CONTENT_LENGTH"] = app.config[
-                "COURSEWARE_MAX_CONTENT_LENGTH"
-            ]
-        if type(app.session_interface) is type(Flask.session_interface):
+        if self.standalone:  # a host's cookies, body limit and sessions are its own
+            app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+            if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+                app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+            if not app.config.get("MAX_CONTENT_LENGTH"):
+                app.config["MAX_CONTENT_LENGTH"] = app.config[
+                    "COURSEWARE_MAX_CONTENT_LENGTH"
+                ]
             app.session_interface = SecureWhenHttpsSessionInterface()
 
-        limiter = _Limiter(
+        limiter = Limiter(
             get_remote_address,
             storage_uri=app.config["COURSEWARE_RATELIMIT_STORAGE_URI"],
             strategy="moving-window",
@@ -127,28 +101,51 @@ class Courseware:
             database_url=cfg.database_url(app),
             limiter=limiter,
             standalone=self.standalone,
+            identity=resolve_provider(app, self.identity),
         )
         app.extensions["courseware"] = state
+        # Only the views registered with a limit (security.limited_rule) are looked at:
+        # the limiter's hooks cost nothing on other pages, ours or the host's.
+        limiter.request_filter(lambda: request.endpoint not in state.limited)
         init_db(app, state)
-        self._init_helpers(app, limiter)
-        self._register_blueprints(app, limiter)
+        self._init_helpers(app, state)
+        self._register_blueprints(app)
+        if not self.standalone:
+            app.before_request(_limit_body)
         app.after_request(self._finish)
 
         from courseware.cli import courseware_cli
 
         app.cli.add_command(courseware_cli)
 
-    def _init_helpers(self, app: Flask, limiter: Limiter) -> None:
+    def _init_helpers(self, app: Flask, state: CoursewareState) -> None:
+        """CSRF, sign-in and languages: ours only where the host has none."""
         if "csrf" not in app.extensions:
             CSRFProtect(app)
-        if not hasattr(app, "login_manager"):
+        if hasattr(app, "login_manager"):
+            if state.identity is None:
+                raise RuntimeError(
+                    "This app has its own LoginManager: give Courseware an identity "
+                    "adapter (Courseware(app, identity=...) or COURSEWARE_IDENTITY) "
+                    "so that the course knows who the host has signed in."
+                )
+            app.before_request(use_learner_as_current_user)
+        else:
             manager = LoginManager(app)
-            manager.session_protection = "strong"
-        from courseware.auth.views import load_user
+            manager.login_view = "courseware_auth.login"
+            manager.login_message = None
+            app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+            app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+            if state.identity is None:
+                from courseware.auth.views import load_user
 
-        app.login_manager.user_loader(load_user)
-        app.login_manager.login_view = "courseware_auth.login"
-        app.login_manager.login_message = None
+                manager.session_protection = "strong"
+                manager.user_loader(load_user)
+            else:
+                # The host's adapter says who is signed in, on every request: no
+                # sign-in of ours lives in the session to protect.
+                manager.session_protection = None
+                manager.request_loader(_request_learner)
         if "babel" not in app.extensions:
             Babel(
                 app,
@@ -156,15 +153,18 @@ class Courseware:
                 default_translation_directories=str(TRANSLATIONS_DIR),
             )
         else:
-            dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
-            app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{dirs};{TRANSLATIONS_DIR}"
-        limiter.init_app(app)
+            # The host's locale selector decides; our catalogue comes first, so that
+            # the host's own catalogue keeps the last word on strings it translates.
+            directories = app.extensions["babel"].translation_directories
+            if str(TRANSLATIONS_DIR) not in directories:
+                directories.insert(0, str(TRANSLATIONS_DIR))
+        state.limiter.init_app(app)
 
-    def _register_blueprints(self, app: Flask, limiter: Limiter) -> None:
+    def _register_blueprints(self, app: Flask) -> None:
         from courseware.analysis.blueprint import bp as analysis_bp
         from courseware.auth.blueprint import bp as auth_bp
         from courseware.certificates.blueprint import bp as certificates_bp
-        from courseware.core.blueprint import make_core_blueprint
+        from courseware.core.blueprint import bp as core_bp
         from courseware.errors import register_error_pages
         from courseware.learn.blueprint import bp as learn_bp
         from courseware.quiz.blueprint import bp as quiz_bp
@@ -172,7 +172,7 @@ class Courseware:
         from courseware.xapi.blueprint import bp as xapi_bp
 
         prefix = app.config["COURSEWARE_URL_PREFIX"].rstrip("/") or None
-        app.register_blueprint(make_core_blueprint(app), url_prefix=prefix)
+        app.register_blueprint(core_bp, url_prefix=prefix)
         for blueprint in (
             auth_bp,
             analysis_bp,
@@ -186,26 +186,6 @@ class Courseware:
         from courseware.core.views import set_language
 
         app.extensions["csrf"].exempt(set_language)  # it checks by itself
-        login_view = app.view_functions["courseware_auth.login"]
-        app.view_functions["courseware_auth.login"] = limiter.limit(
-            lambda: app.config["COURSEWARE_LOGIN_RATE_LIMIT"],
-            methods=["POST"],
-            deduct_when=lambda response: response.status_code != 302,
-            error_message="Too many sign-in attempts.",
-        )(login_view)
-        verify_view = app.view_functions["courseware_certificates.verify"]
-        app.view_functions["courseware_certificates.verify"] = limiter.limit(
-            lambda: app.config["COURSEWARE_VERIFY_RATE_LIMIT"],
-            error_message="Too many certificate look-ups.",
-        )(verify_view)
-        join_view = app.view_functions["courseware_teach.join"]
-        app.view_functions["courseware_teach.join"] = limiter.limit(
-            lambda: app.config["COURSEWARE_JOIN_RATE_LIMIT"],
-            key_func=_account_key,  # a whole class joins from one school address
-            methods=["POST"],
-            deduct_when=lambda response: response.status_code != 302,
-            error_message="Too many wrong join codes.",
-        )(join_view)
         register_error_pages(app, standalone=self.standalone)
 
     def _finish(self, response):
@@ -214,7 +194,7 @@ class Courseware:
         Pages shared by all visitors also get an ETag: a revisit costs a 304.
         """
         response = finish_request(response)
-        if self.standalone or (request.blueprint or "").startswith("courseware"):
+        if self.standalone or _ours():
             add_security_headers(response)
             response = compress(response)
             if SHARED in request.environ and response.status_code == 200:
@@ -223,6 +203,22 @@ class Courseware:
                 response.cache_control.no_cache = True  # always ask, cheaply
                 response.make_conditional(request)
         return response
+
+
+def _ours() -> bool:
+    """True when this request is for one of the extension's blueprints."""
+    return (request.blueprint or "").startswith("courseware")
+
+
+def _request_learner(_request):
+    """Our LoginManager's request loader (identity adapter): the linked learner."""
+    return current_learner() if _ours() else None
+
+
+def _limit_body() -> None:
+    """In a host, our largest request body applies to our views only."""
+    if _ours() and request.max_content_length is None:
+        request.max_content_length = current_app.config["COURSEWARE_MAX_CONTENT_LENGTH"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -12,8 +12,9 @@ language cookie, else ``Accept-Language``, by the same rule as :func:`select_loc
 whether the browser accepts gzip, the scheme, and the active content version (shared
 pages hold no absolute links, so the host is not part of it: forged ``Host`` headers
 cannot fill the cache).
-A request with a query string, a ``Range``, a remember-me cookie, or a session that
-holds a signed-in user or a flash message always goes to Flask. The cache is per
+A request with a query string, a ``Range``, a remember-me cookie, or a session cookie
+that does not open (with the app's own session interface) to a visitor's session, one
+holding nothing but a CSRF secret, always goes to Flask. The cache is per
 process and is emptied when the active content version changes (re-read at most once
 every ``COURSEWARE_CONTENT_CHECK_SECONDS``); ``COURSEWARE_PAGE_CACHE = False`` turns it
 off.
@@ -21,13 +22,9 @@ off.
 
 from __future__ import annotations
 
-import base64
-import json
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from flask import Flask, request
 from werkzeug.datastructures import Headers
@@ -48,23 +45,9 @@ def mark_shared(version_id: int | None) -> None:
     request.environ[SHARED] = version_id
 
 
-def peek_session(value: str) -> dict[str, Any] | None:
-    """The keys of a Flask session cookie, read without checking its signature.
-
-    Only used to send requests *to* Flask: a cookie that claims to be a visitor's gets
-    the visitors' page, which anyone may see; anything else is Flask's to check.
-    """
-    try:
-        payload = value.rsplit(".", 2)[0]
-        compressed = payload.startswith(".")
-        payload = payload.lstrip(".")
-        data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-        if compressed:
-            data = zlib.decompressobj().decompress(data, 65536)
-        found = json.loads(data)
-    except (ValueError, zlib.error):
-        return None
-    return found if isinstance(found, dict) else None
+#: Session keys a visitor's session may hold (a form's CSRF secret): any other key
+#: (a signed-in user, a waiting message, a host's own sign-in) sends it to Flask.
+VISITOR_SESSION_KEYS = frozenset({"csrf_token"})
 
 
 @dataclass(frozen=True)
@@ -103,11 +86,8 @@ class PageCache:
             cookies = parse_cookie(cookie_header)
             if remember_cookie in cookies:
                 return None
-            value = cookies.get(session_cookie)
-            if value:
-                session = peek_session(value)
-                if session is None or "_user_id" in session or "_flashes" in session:
-                    return None
+            if cookies.get(session_cookie) and not self._visitor_session(cookie_header):
+                return None
             return visitor_language(
                 cookies.get(LANGUAGE_COOKIE),
                 accept_language,
@@ -150,6 +130,16 @@ class PageCache:
             start_response(entry.status, list(entry.headers))
             return [entry.body]
         return self._fill(key, version, environ, start_response)
+
+    def _visitor_session(self, cookie_header: str) -> bool:
+        """True when the session cookie opens (through the app's own session
+        interface, signature checked) to a visitor's session."""
+        # Sessions are opened from cookies: the cookie header is the whole request.
+        asked = self.app.request_class({"HTTP_COOKIE": cookie_header})
+        with self.app.app_context():
+            opened = self.app.session_interface.open_session(self.app, asked)
+        # A cookie that opens to nothing was forged, expired or from another secret.
+        return bool(opened) and opened.keys() <= VISITOR_SESSION_KEYS
 
     def _fill(self, key: tuple, version: int | None, environ, start_response):
         """Ask Flask, and keep its answer when the view offered it for sharing."""

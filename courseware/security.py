@@ -1,11 +1,13 @@
-"""Security headers and safe redirects."""
+"""Security headers, safe redirects and rate-limited views."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, request
+from flask.blueprints import BlueprintSetupState
 from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -102,3 +104,44 @@ class SecureWhenHttpsSessionInterface(SecureCookieSessionInterface):
                 self._serializers.clear()
             self._serializers[key] = found
         return found
+
+
+def account_key() -> str:
+    """Rate-limit key of the signed-in account (else the client address)."""
+    from flask_limiter.util import get_remote_address
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return get_remote_address()
+
+
+def limited_rule(
+    rule: str,
+    endpoint: str,
+    view: Callable,
+    limit_key: str,
+    *,
+    methods: list[str] | None = None,
+    limit_methods: list[str] | None = None,
+    **limit: Any,
+) -> Callable[[BlueprintSetupState], None]:
+    """A ``Blueprint.record`` callback: ``rule`` served by ``view`` under a rate limit.
+
+    The limit (the ``COURSEWARE_*`` config key ``limit_key``, counted on
+    ``limit_methods``, with Flask-Limiter's other ``limit`` options) is declared where
+    the blueprint registers the view, through Flask-Limiter's public decorator and the
+    limiter of the app the blueprint is registered on.
+    """
+
+    def register(state: BlueprintSetupState) -> None:
+        app = state.app
+        limiter = app.extensions["courseware"].limiter
+        decorated = limiter.limit(
+            lambda: app.config[limit_key], methods=limit_methods, **limit
+        )(view)
+        state.add_url_rule(rule, endpoint, decorated, methods=methods)
+        full = f"{state.name_prefix}.{state.name}.{endpoint}".lstrip(".")
+        app.extensions["courseware"].limited.add(full)
+
+    return register

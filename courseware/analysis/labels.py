@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from courseware.analysis import services
 from courseware.analysis.services import CHOICE_TYPES, ItemFigures, OptionCount
 from courseware.content.runtime import Course
-from courseware.teach.insights import describe_response
+from courseware.teach.services.insights import describe_response
 
 FLAGS = {
     services.FEW_DATA: _l("Too few attempts"),

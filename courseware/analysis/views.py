@@ -15,7 +15,7 @@ from courseware.analysis.services import Filters, QuizRows, analyse_quiz, load_r
 from courseware.auth.models import Role
 from courseware.content.runtime import Course, active_course, course_version
 from courseware.db import get_session
-from courseware.teach.export import csv_stream
+from courseware.teach.services.export import csv_stream
 
 
 def author_required(view):

@@ -7,7 +7,15 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, Index, String, text
+from sqlalchemy import (
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware.db import Base, UTCDateTime, utcnow
@@ -69,3 +77,21 @@ class User(UserMixin, Base):
     def has_role(self, *roles: Role) -> bool:
         """True for an administrator or any of ``roles``."""
         return self.role == Role.ADMIN or self.role in roles
+
+
+class ExternalIdentity(Base):
+    """A person signed in elsewhere (the host app, later an LTI platform), linked to
+    the learner record made for them here on first use."""
+
+    __tablename__ = "courseware_external_identity"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Who vouches for the person: ``host`` (or the configured name), an LTI issuer.
+    provider: Mapped[str] = mapped_column(String(255))
+    #: The person's id at that provider; never shown, never sent to the LRS.
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("courseware_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,7 +13,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import (
+    current_user,
+    login_required,
+    login_url,
+    login_user,
+    logout_user,
+)
 
 from courseware.auth.forms import (
     ChangePasswordForm,
@@ -29,7 +35,7 @@ from courseware.auth.services import (
     create_user,
 )
 from courseware.db import get_session, refuse
-from courseware.security import safe_next
+from courseware.security import is_safe_redirect, safe_next
 
 __all__ = ["LogoutForm", "load_user"]
 
@@ -64,6 +70,15 @@ def login():
         form.password.errors.append(_("Wrong username or password."))
         return render_template("courseware/auth/login.html", form=form), 401
     return render_template("courseware/auth/login.html", form=form)
+
+
+def host_login():
+    """With the host's identity adapter: its sign-in page, coming back to ``next``."""
+    target = current_app.config["COURSEWARE_LOGIN_URL"]
+    if not target:
+        abort(404)
+    back = request.args.get("next", "")
+    return redirect(login_url(target, back if is_safe_redirect(back) else None))
 
 
 def logout():
@@ -106,7 +121,9 @@ def register():
 
 @login_required
 def account():
-    """The learner's account page: change password."""
+    """The learner's account page: change password (the host's, when it signs in)."""
+    if current_app.extensions["courseware"].identity is not None:
+        return render_template("courseware/auth/account.html", form=None)
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:

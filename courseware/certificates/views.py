@@ -12,8 +12,8 @@ from courseware.certificates.forms import NameForm, RevokeForm
 from courseware.certificates.organisers import organises_learner
 from courseware.certificates.pdf import render
 from courseware.content.runtime import active_course
+from courseware.core.requests import require_course
 from courseware.db import get_session, refuse
-from courseware.learn.views import require_course
 
 
 def _own(code: str):

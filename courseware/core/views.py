@@ -1,13 +1,17 @@
-"""Home page, health check and the language switch."""
+"""Health check, the language switch, static files; the home page's hook."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import (
-    Blueprint,
+    Flask,
     abort,
     current_app,
     redirect,
     request,
+    send_from_directory,
     url_for,
 )
 from flask_login import current_user
@@ -27,11 +31,16 @@ class LanguageForm(Form):
     language = SubmitField()
 
 
-def home():
-    """The catalogue of the active course version."""
-    from courseware.learn.views import catalogue
+def set_home(app: Flask, view: Callable[[], Any]) -> None:
+    """Show ``view`` at the home page (``courseware.home``) of ``app``."""
+    app.view_functions["courseware.home"] = view
 
-    return catalogue()
+
+def static_file(filename: str):
+    """A file of the static folder: cached a year when fingerprinted (``?v=``)."""
+    max_age = 31536000 if request.args.get("v") else 300
+    folder = current_app.config["COURSEWARE_STATIC_DIR"]
+    return send_from_directory(folder, filename, max_age=max_age)
 
 
 def healthz():
@@ -71,10 +80,3 @@ def set_language():
         or bool(current_app.config.get("SESSION_COOKIE_SECURE")),
     )
     return response
-
-
-def register(bp: Blueprint) -> None:
-    """Attach the core routes to ``bp``."""
-    bp.add_url_rule("/", "home", home)
-    bp.add_url_rule("/healthz", "healthz", healthz)
-    bp.add_url_rule("/language", "set_language", set_language, methods=["POST"])

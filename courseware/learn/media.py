@@ -1,5 +1,6 @@
-"""Published media files, served inert: their stored type, sandboxed, never sniffed.
+"""Media: published files served inert, and the player's events taken in.
 
+Files keep their stored type, sandboxed, never sniffed.
 The type was decided when the content was checked (extension and bytes) and stored
 with the blob; the name in the URL is only the download name. Any version's media
 are served, so that pages of an older version (rolled back, or open in a tab when a
@@ -13,16 +14,37 @@ import re
 import tempfile
 from pathlib import Path
 
-from flask import abort, current_app, send_file
+from flask import abort, current_app, jsonify, send_file
+from flask_login import current_user, login_required
 
 from courseware.content.mediatypes import content_type
 from courseware.content.services import media_blob, published_media_type
+from courseware.core.payload import json_body
+from courseware.core.requests import content_language, require_course
 from courseware.db import get_session
+from courseware.learn.services import learner
+from courseware.xapi.media import accept
 
 SHA = re.compile(r"[0-9a-f]{64}")
 #: Opened on its own, a file is a sandboxed document that may load nothing.
 MEDIA_POLICY = "sandbox; default-src 'none'"
 YEAR = 31536000
+MAX_EVENTS = 200
+#: The player's queue: each event is then checked on its own (see xapi/media.py).
+MEDIA_EVENTS = {
+    "type": "object",
+    "properties": {
+        "events": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_EVENTS,
+            "items": {"type": "object"},
+        },
+        "language": {"type": ["string", "null"], "maxLength": 16},
+    },
+    "required": ["events"],
+    "additionalProperties": False,
+}
 
 
 def _cached(sha: str) -> Path:
@@ -62,3 +84,17 @@ def media(sha: str, name: str):
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
+
+
+@login_required
+def media_events():
+    """Queue the player's events (CSRF header required; duplicates are harmless)."""
+    course = require_course()
+    data = json_body(MEDIA_EVENTS)
+    events = data["events"]
+    lang = data.get("language") or content_language(course)
+    if lang not in course.languages:
+        lang = content_language(course)
+    who = learner(get_session(), current_user, course, lang)
+    accepted, rejected = accept(get_session(), course, who, events)
+    return jsonify(accepted=accepted, rejected=rejected)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from courseware.auth.models import User
 from courseware.content.runtime import Course
 from courseware.db import insert_ignore, utcnow
+from courseware.learn import signals
 from courseware.learn.models import Completion, Enrolment, LessonProgress
 from courseware.quiz.models import QuizAttempt
 from courseware.xapi import events
@@ -312,9 +313,15 @@ def update_completions(session: Session, user: User, course: Course, lang: str) 
             if _complete(session, user, course, "track", track["id"], lang):
                 who = who or learner(session, user, course, lang)
                 record(session, events.track_completed(course, who, track), user.id)
-                from courseware.certificates.services import issue
-
-                issue(session, user, course, track, lang, who)
+                signals.send(
+                    signals.track_completed,
+                    session=session,
+                    user=user,
+                    course=course,
+                    track=track,
+                    lang=lang,
+                    learner=who,
+                )
     session.flush()
 
 

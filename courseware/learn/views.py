@@ -1,4 +1,4 @@
-"""Catalogue, tracks, modules, lessons, media and the learner's progress page."""
+"""Catalogue, tracks, modules, lessons and the learner's progress page."""
 
 from __future__ import annotations
 
@@ -13,19 +13,23 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from courseware.content.runtime import Course, active_course, render_lesson
+from courseware.content.runtime import Course, active_course, cache, render_lesson
 from courseware.core.blueprint import csrf_value
-from courseware.core.forms import Form
 from courseware.core.payload import ID, SECONDS, json_body
+from courseware.core.requests import (
+    content_language,
+    interface_language,
+    require_course,
+)
 from courseware.core.skeleton import Skeleton, skeleton_mode
 from courseware.db import get_session
 from courseware.learn import services
+from courseware.learn.forms import CompleteForm
+from courseware.learn.pathways import child_pathway, children_classes
 from courseware.pagecache import mark_shared
-from courseware.teach.children import child_pathway, children_classes
 from courseware.xapi.monitor import recorded_activities
 from courseware.xapi.vocabulary import activity_id
 
@@ -41,29 +45,6 @@ POSITION = {
     "required": ["module", "lesson"],
     "additionalProperties": False,
 }
-
-
-class CompleteForm(Form):
-    """'Complete and continue' at the end of a lesson (CSRF only)."""
-
-
-def interface_language() -> str:
-    """The language of the interface for this request."""
-    return str(get_locale() or "en").split("_")[0]
-
-
-def content_language(course: Course) -> str:
-    """The interface language when the course has it, else the source language."""
-    lang = interface_language()
-    return lang if lang in course.languages else course.source_language
-
-
-def require_course() -> Course:
-    """The active course, or a 404 page that says nothing is published yet."""
-    course = active_course()
-    if course is None:
-        abort(404, description="no-content")
-    return course
 
 
 def catalogue():
@@ -230,7 +211,7 @@ def _learner_lesson(
         current_user.has_role(Role.TEACHER),
         sources,
     )
-    pages = current_app.extensions["courseware"].caches.setdefault("pages", {})
+    pages = cache("pages")  # bounded; superseded versions are dropped
     skeleton = pages.get(key)
     if skeleton is None:
         with skeleton_mode():  # every optional part present, so that each has a place

@@ -16,16 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from courseware.core.forms import Form
+from courseware.core.requests import content_language, require_course
 from courseware.db import get_session, refuse
-from courseware.learn.views import content_language, require_course
 from courseware.quiz import services
+from courseware.quiz.forms import AttemptForm
 from courseware.quiz.models import QuizAttempt
 from courseware.quiz.types import QUESTION_TYPES
-
-
-class AttemptForm(Form):
-    """CSRF for starting, saving and submitting (question fields are read directly)."""
 
 
 def _quiz(course, quiz_id: str) -> dict:

@@ -29,8 +29,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from courseware.core.forms import Form
 from courseware.core.once import OnceForm
-from courseware.teach.accounts import MAX_PUPILS_AT_ONCE
-from courseware.teach.codes import PREFIX_RE
+from courseware.teach.services.accounts import MAX_PUPILS_AT_ONCE
+from courseware.teach.services.codes import PREFIX_RE
 
 
 @lru_cache(maxsize=1)

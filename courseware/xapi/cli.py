@@ -11,9 +11,9 @@ import time
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from courseware.db import get_session, utcnow
+from courseware.db import get_session
 from courseware.xapi.delivery import (
     LrsConfig,
     Report,
@@ -22,7 +22,7 @@ from courseware.xapi.delivery import (
     deliver_pass,
 )
 from courseware.xapi.models import DeliveryState, OutboxStatement
-from courseware.xapi.services import delivery_status
+from courseware.xapi.services import delivery_status, requeue
 
 
 def lrs_config() -> LrsConfig | None:
@@ -210,11 +210,6 @@ def dead_command() -> None:
 def requeue_command(ids: tuple[str, ...]) -> None:
     """Send dead statements again (all, or the given ids)."""
     session = get_session()
-    query = update(OutboxStatement).where(OutboxStatement.state == DeliveryState.DEAD)
-    if ids:
-        query = query.where(OutboxStatement.id.in_(ids))
-    result = session.execute(
-        query.values(state=DeliveryState.PENDING, tries=0, next_attempt_at=utcnow())
-    )
+    count = requeue(session, ids)
     session.commit()
-    click.echo(f"{result.rowcount} statement(s) queued again")
+    click.echo(f"{count} statement(s) queued again")

@@ -1,11 +1,12 @@
-"""Delivery as operators see it: waiting, leased, stuck, the oldest waiting one."""
+"""Delivery as operators see it (waiting, leased, stuck, oldest) and requeueing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from courseware.db import utcnow
@@ -106,3 +107,15 @@ def delivery_status(session: Session) -> DeliveryStatus:
             row.last_error,
         )
     return DeliveryStatus(health(session), leased, stuck, oldest)
+
+
+def requeue(session: Session, ids: Iterable[str] = ()) -> int:
+    """Send dead statements again (all, or those of ``ids``); how many were requeued."""
+    query = update(OutboxStatement).where(OutboxStatement.state == DeliveryState.DEAD)
+    ids = list(ids)
+    if ids:
+        query = query.where(OutboxStatement.id.in_(ids))
+    result = session.execute(
+        query.values(state=DeliveryState.PENDING, tries=0, next_attempt_at=utcnow())
+    )
+    return result.rowcount

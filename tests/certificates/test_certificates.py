@@ -254,8 +254,8 @@ def test_pdfs_in_english_russian_and_arabic(
 def test_the_cohort_organiser_may_revoke_a_members_certificate(
     app, finished, make_user, client, login
 ):
-    from courseware.teach import services as teach
     from courseware.teach.models import Membership
+    from courseware.teach.services import groups as teach
 
     code = certificate_of(app).code
     organiser = make_user("organiser", role="teacher")

@@ -23,8 +23,8 @@ from courseware.content.models import ContentVersion
 from courseware.db import get_session
 from courseware.learn.models import Completion, Enrolment, LessonProgress
 from courseware.quiz.models import QuizAnswer, QuizAttempt
-from courseware.teach import services as teach
 from courseware.teach.models import Assignment, CoOwner, Group, Membership
+from courseware.teach.services import groups as teach
 from courseware.xapi.models import OutboxStatement
 from tests.conftest import FIXTURE_COURSE, PASSWORD
 from tests.quiz.test_quiz import RIGHT

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from courseware.db import get_session
-from courseware.teach import services
 from courseware.teach.models import Group, Membership
+from courseware.teach.services import groups as services
 from tests.conftest import FIXTURE_COURSE, PASSWORD, csrf_token
 from tests.quiz.test_quiz import RIGHT
 

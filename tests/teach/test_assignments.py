@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from courseware.db import get_session, utcnow
 from courseware.teach.models import Assignment, Extension
-from courseware.teach.report import (
+from courseware.teach.services.report import (
     COMPLETED,
     IN_PROGRESS,
     NOT_ASSIGNED,

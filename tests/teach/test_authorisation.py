@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pytest
 
 from courseware.db import get_session, utcnow
-from courseware.teach import services
 from courseware.teach.models import Assignment, Extension
+from courseware.teach.services import groups as services
 from tests.conftest import csrf_token
 from tests.teach.conftest import sign_in
 

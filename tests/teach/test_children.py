@@ -17,8 +17,8 @@ from courseware import create_app
 from courseware.content.build import check_content
 from courseware.db import get_session
 from courseware.migrations import alembic_config
-from courseware.teach import services
 from courseware.teach.models import Group
+from courseware.teach.services import groups as services
 from tests.conftest import PG_URL, REPO, TEST_CONFIG, csrf_token
 from tests.content.conftest import edit
 from tests.teach.conftest import post, sign_in, two_module_course

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from courseware.auth.models import User
 from courseware.db import get_session
-from courseware.teach.export import csv_stream
+from courseware.teach.services.export import csv_stream
 from tests.quiz.test_quiz import RIGHT, WRONG
 from tests.teach.conftest import complete_lessons, post, sign_in, take_quiz
 

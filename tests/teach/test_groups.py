@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from courseware.auth.models import User
 from courseware.db import get_session, utcnow
-from courseware.teach.codes import CODE_ALPHABET, WORDS, normalise_code
 from courseware.teach.models import CoOwner, Group, Membership
+from courseware.teach.services.codes import CODE_ALPHABET, WORDS, normalise_code
 from tests.conftest import csrf_token
 from tests.teach.conftest import post, sign_in
 

@@ -9,8 +9,8 @@ import pytest
 from bench.dashboard import QueryCounter, populate
 from courseware.content.runtime import active_course
 from courseware.db import get_session
-from courseware.teach.report_views import PAGE_SIZE
-from courseware.teach.services import create_group
+from courseware.teach.services.groups import create_group
+from courseware.teach.views.reports import PAGE_SIZE
 from tests.teach.conftest import two_module_course
 
 PAGES = ("/dashboard", "/roster", "/export/progress.csv", "/export/answers.csv", "")

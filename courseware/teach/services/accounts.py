@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from courseware.auth.models import Role, User, new_token
 from courseware.auth.passwords import hash_password
 from courseware.auth.services import create_user
-from courseware.teach.codes import new_password, new_username
 from courseware.teach.models import Group, Membership
-from courseware.teach.services import TeachError, member
+from courseware.teach.services.codes import new_password, new_username
+from courseware.teach.services.groups import TeachError, member
 
 #: Each account costs one argon2id hash: keep one request reasonably short.
 MAX_PUPILS_AT_ONCE = 100

@@ -19,7 +19,7 @@ from courseware.teach.models import (
     Group,
     Membership,
 )
-from courseware.teach.services import TeachError
+from courseware.teach.services.groups import TeachError
 
 END_OF_DAY = time(23, 59)
 

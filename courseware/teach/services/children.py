@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from courseware.auth.models import Role, User
 from courseware.content.runtime import Course
 from courseware.teach.models import MODULE, TRACK, Assignment, Group, Membership
-from courseware.teach.progress import assigned_to
-from courseware.teach.report import assigned_modules
-from courseware.teach.services import owner_filter
+from courseware.teach.services.groups import owner_filter
+from courseware.teach.services.progress import assigned_to
+from courseware.teach.services.report import assigned_modules
 
 
 @dataclass(frozen=True)

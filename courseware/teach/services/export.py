@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from courseware.auth.models import User
 from courseware.content.runtime import Course
 from courseware.quiz.models import QuizAnswer, QuizAttempt
-from courseware.teach.assignments import local_time
-from courseware.teach.insights import describe_response
 from courseware.teach.models import Group, Membership
-from courseware.teach.report import COMPLETED, Report, item_title
+from courseware.teach.services.assignments import local_time
+from courseware.teach.services.insights import describe_response
+from courseware.teach.services.report import COMPLETED, Report, item_title
 
 BOM = "\ufeff"
 #: A cell starting with one of these is a formula in a spreadsheet: neutralise it.

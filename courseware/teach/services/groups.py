@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from courseware.auth.models import Role, User
 from courseware.auth.services import find_user
 from courseware.db import insert_ignore, utcnow
-from courseware.teach.codes import new_join_code, normalise_code
 from courseware.teach.models import (
     AGE_BANDS,
     CLASS,
@@ -23,6 +22,7 @@ from courseware.teach.models import (
     Group,
     Membership,
 )
+from courseware.teach.services.codes import new_join_code, normalise_code
 
 
 class TeachError(ValueError):

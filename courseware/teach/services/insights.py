@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from courseware.quiz.models import QuizAnswer, QuizAttempt
 from courseware.quiz.types import QUESTION_TYPES, localised
-from courseware.teach.assignments import local_time
-from courseware.teach.report import COMPLETED, Report, members_of
+from courseware.teach.services.assignments import local_time
+from courseware.teach.services.report import COMPLETED, Report, members_of
 
 BINS = 10
 

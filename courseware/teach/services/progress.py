@@ -19,14 +19,14 @@ from courseware.teach.models import (
     Group,
     Membership,
 )
-from courseware.teach.report import (
+from courseware.teach.services.groups import learner_groups
+from courseware.teach.services.report import (
     Cell,
     assigned_modules,
     load_activity,
     modules_of,
     state,
 )
-from courseware.teach.services import learner_groups
 
 
 @dataclass

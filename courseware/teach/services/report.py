@@ -20,7 +20,6 @@ from courseware.content.runtime import Course
 from courseware.db import utcnow
 from courseware.learn.models import Completion, LessonProgress
 from courseware.quiz.models import QuizAttempt
-from courseware.teach.assignments import group_assignments
 from courseware.teach.models import (
     MODULE,
     Assignment,
@@ -29,6 +28,7 @@ from courseware.teach.models import (
     Group,
     Membership,
 )
+from courseware.teach.services.assignments import group_assignments
 
 NOT_ASSIGNED = "not-assigned"
 NOT_STARTED = "not-started"

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from courseware.auth.models import Role
 from courseware.db import get_session
 from courseware.teach.models import Group
-from courseware.teach.services import find_owned_group
+from courseware.teach.services.groups import find_owned_group
 
 
 def teacher_required(view):

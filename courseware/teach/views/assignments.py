@@ -10,13 +10,13 @@ from courseware.content.runtime import Course, active_course
 from courseware.core.once import already_done, remember
 from courseware.core.requests import content_language
 from courseware.db import get_session, refuse
-from courseware.teach import assignments as service
-from courseware.teach.access import group_view
-from courseware.teach.children import for_adults
 from courseware.teach.forms import ActionForm, AssignmentForm
 from courseware.teach.models import Group
-from courseware.teach.report import item_title, load_learners
-from courseware.teach.services import TeachError
+from courseware.teach.services import assignments as service
+from courseware.teach.services.children import for_adults
+from courseware.teach.services.groups import TeachError
+from courseware.teach.services.report import item_title, load_learners
+from courseware.teach.views.access import group_view
 
 
 def _item_choices(course: Course | None, lang: str) -> dict:

@@ -10,10 +10,6 @@ from courseware.content.runtime import active_course
 from courseware.core.once import already_done, remember
 from courseware.core.requests import content_language
 from courseware.db import get_session, refuse
-from courseware.teach import services
-from courseware.teach.access import group_view, is_main_owner, teacher_required
-from courseware.teach.assignments import group_assignments
-from courseware.teach.codes import suggest_prefix
 from courseware.teach.forms import (
     ActionForm,
     CoOwnerForm,
@@ -22,8 +18,12 @@ from courseware.teach.forms import (
     JoinForm,
 )
 from courseware.teach.models import CLASS, COHORT, Group
-from courseware.teach.progress import learner_assignments
-from courseware.teach.report import load_learners
+from courseware.teach.services import groups as services
+from courseware.teach.services.assignments import group_assignments
+from courseware.teach.services.codes import suggest_prefix
+from courseware.teach.services.progress import learner_assignments
+from courseware.teach.services.report import load_learners
+from courseware.teach.views.access import group_view, is_main_owner, teacher_required
 
 
 def _group_form(kind: str, **kwargs) -> GroupForm:

@@ -9,11 +9,12 @@ from courseware.content.runtime import active_course
 from courseware.core.once import already_done, remember_location
 from courseware.core.requests import content_language
 from courseware.db import get_session, refuse
-from courseware.teach import accounts, assignments, services
-from courseware.teach.access import group_view
 from courseware.teach.forms import ActionForm, ExtensionForm, PupilsForm
 from courseware.teach.models import Group
-from courseware.teach.progress import learner_detail
+from courseware.teach.services import accounts, assignments
+from courseware.teach.services import groups as services
+from courseware.teach.services.progress import learner_detail
+from courseware.teach.views.access import group_view
 
 
 def _member_or_404(group: Group, user_id: int):

@@ -12,17 +12,17 @@ from wtforms.fields.choices import SelectChoice
 from courseware.content.runtime import active_course
 from courseware.core.requests import content_language
 from courseware.db import get_session
-from courseware.teach import charts, export, insights
-from courseware.teach.access import group_view
-from courseware.teach.assignments import group_assignments
 from courseware.teach.forms import FilterForm
 from courseware.teach.models import Group
-from courseware.teach.report import (
+from courseware.teach.services import charts, export, insights
+from courseware.teach.services.assignments import group_assignments
+from courseware.teach.services.report import (
     Report,
     assigned_modules,
     item_title,
     load_report,
 )
+from courseware.teach.views.access import group_view
 
 
 def _report(group: Group) -> tuple[Report, str]:

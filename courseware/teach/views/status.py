@@ -10,7 +10,7 @@ from flask import g
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from courseware.teach.report import (
+from courseware.teach.services.report import (
     COMPLETED,
     IN_PROGRESS,
     NOT_ASSIGNED,

@@ -1,0 +1,1 @@
+"""Teaching services: groups, accounts, assignments, progress and reports, exports."""

@@ -1,0 +1,1 @@
+"""Teaching pages: groups and joining, learners, assignments, reports."""
