@@ -8,8 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from courseware.content.yamlfile import load_yaml
 from courseware.media import encode
 from courseware.media.captions import split_cues, time_cues, transcript, webvtt
 from courseware.media.lengths import write_lengths
@@ -34,7 +33,7 @@ def find_jobs(
     root: Path, modules: Sequence[str] = (), languages: Sequence[str] = ()
 ) -> list[Job]:
     """Every (module, language) to build, in course order, narrowed by the options."""
-    course = yaml.safe_load((root / "modules" / "course.yaml").read_text("utf-8"))
+    course = load_yaml((root / "modules" / "course.yaml").read_text("utf-8")).data
     folder = root / "modules"
     known = [m for m in course["modules"] if (folder / m / "video.yaml").is_file()]
     for module in modules:
@@ -51,7 +50,7 @@ def find_jobs(
 
 
 def _slides(root: Path, module: str) -> list[dict]:
-    data = yaml.safe_load((root / "modules" / module / "video.yaml").read_text("utf-8"))
+    data = load_yaml((root / "modules" / module / "video.yaml").read_text("utf-8")).data
     return data["slides"]
 
 
@@ -110,7 +109,7 @@ def media_bytes(root: Path) -> int:
 
 def source_language(root: Path) -> str:
     """The course's source language, from modules/course.yaml."""
-    course = yaml.safe_load((root / "modules" / "course.yaml").read_text("utf-8"))
+    course = load_yaml((root / "modules" / "course.yaml").read_text("utf-8")).data
     return str(course.get("source_language") or "en")
 
 

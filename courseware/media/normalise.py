@@ -23,8 +23,9 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-import yaml
 from num2words import num2words
+
+from courseware.content.yamlfile import load_yaml
 
 #: The lexicon authors edit, relative to the content folder.
 LEXICON_FILE = Path("modules") / "lexicon.yaml"
@@ -39,7 +40,7 @@ def load_lexicon(path: Path) -> dict[str, dict[str, str]]:
     """The lexicon file as {language: {written: spoken}}; empty when there is none."""
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")).data or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected languages at the top level")
     lexicon: dict[str, dict[str, str]] = {}
