@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from courseware.auth.models import Role, User
@@ -61,6 +61,14 @@ class Pathway:
         ]
 
 
+_BANDS = (
+    select(Group.child_ages)
+    .join(Membership, Membership.group_id == Group.id)
+    .where(Membership.user_id == bindparam("user_id"), Group.child_ages.is_not(None))
+    .distinct()
+)
+
+
 def child_pathway(session: Session, user: User, course: Course) -> Pathway | None:
     """The learner's pathway when they are a child (None for everyone else).
 
@@ -68,12 +76,8 @@ def child_pathway(session: Session, user: User, course: Course) -> Pathway | Non
     """
     if not user.is_authenticated or user.has_role(Role.TEACHER):
         return None
-    bands = session.scalars(
-        select(Group.child_ages)
-        .join(Membership, Membership.group_id == Group.id)
-        .where(Membership.user_id == user.id, Group.child_ages.is_not(None))
-        .distinct()
-    ).all()
+    # A Core statement built once: every adult learner's lesson page pays for it.
+    bands = session.connection().execute(_BANDS, {"user_id": user.id}).scalars().all()
     if not bands:
         return None
     assignments = list(
