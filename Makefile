@@ -32,7 +32,7 @@ install-test: $(BIN)/python system-packages
 ## Debian packages the tests use: chromium (browser tests; never a downloaded browser),
 ## fonts-dejavu-core (certificate PDFs), zbar-tools and poppler-utils (reading the PDFs and
 ## their QR codes back), ffmpeg (ffprobe checks the course videos).
-SYSTEM_PACKAGES := chromium fonts-dejavu-core zbar-tools poppler-utils ffmpeg
+SYSTEM_PACKAGES := chromium fonts-dejavu-core zbar-tools poppler-utils ffmpeg espeak-ng
 system-packages:
 	@missing=""; \
 	for pkg in $(SYSTEM_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \

@@ -268,6 +268,30 @@ def test_naming_a_certificate_twice_at_once(app, learner):
         rows = get_session().scalars(select(Certificate)).all()
         assert [(c.name, c.revoked_at) for c in rows] == [("Amina Kone", None)]
         assert rows[0].payload
+    # A name correction sent twice at once re-issues once: one revoked, one standing.
+    answers = learner.race(
+        N,
+        "POST",
+        f"/certificates/{code}",
+        data={"csrf_token": token, "name": "Amina K. Kone"},
+    )
+    assert_no_server_errors(answers)
+    with app.app_context():
+        rows = get_session().scalars(select(Certificate).order_by(Certificate.id)).all()
+        assert [(c.name, c.revoked_at is None) for c in rows] == [
+            ("Amina Kone", False),
+            ("Amina K. Kone", True),
+        ]
+        assert rows[1].replaces_id == rows[0].id and rows[1].payload
+    # And a hostile name (too long, only spaces) is refused; nothing changes.
+    for bad in ("x" * 500, "   "):
+        refused = learner.post(
+            f"/certificates/{rows[1].code}",
+            data={"csrf_token": token, "name": bad},
+            allow_redirects=False,
+        )
+        assert refused.status_code == 200
+    assert count(app, Certificate) == 2
 
 
 def video_events() -> list[dict]:
