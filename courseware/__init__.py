@@ -163,10 +163,12 @@ class Courseware:
     def _register_blueprints(self, app: Flask) -> None:
         from courseware.analysis.blueprint import bp as analysis_bp
         from courseware.auth.blueprint import bp as auth_bp
+        from courseware.authoring.blueprint import bp as authoring_bp
         from courseware.certificates.blueprint import bp as certificates_bp
         from courseware.core.blueprint import bp as core_bp
         from courseware.errors import register_error_pages
         from courseware.learn.blueprint import bp as learn_bp
+        from courseware.lti.blueprint import bp as lti_bp
         from courseware.quiz.blueprint import bp as quiz_bp
         from courseware.teach.blueprint import bp as teach_bp
         from courseware.xapi.blueprint import bp as xapi_bp
@@ -181,6 +183,8 @@ class Courseware:
             xapi_bp,
             certificates_bp,
             teach_bp,
+            lti_bp,
+            authoring_bp,
         ):
             app.register_blueprint(blueprint, url_prefix=prefix)
         from courseware.core.views import set_language

@@ -1,5 +1,7 @@
 """Every model, imported in one place for Alembic and for tests."""
 
+import courseware.authoring.models  # noqa: F401  (the studio's tables)
+import courseware.lti.models  # noqa: F401  (the LTI tool's tables)
 from courseware.auth.models import Role, User
 from courseware.certificates.models import Certificate
 from courseware.content.models import ContentActivation, ContentVersion, MediaBlob

@@ -308,6 +308,14 @@ def update_completions(session: Session, user: User, course: Course, lang: str) 
                 record(
                     session, events.module_completed(course, who, module_id), user.id
                 )
+                signals.send(
+                    signals.module_completed,
+                    session=session,
+                    user=user,
+                    course=course,
+                    module_id=module_id,
+                    lang=lang,
+                )
     for track in course.tracks:
         if summary.track_complete(track) and ("track", track["id"]) not in done:
             if _complete(session, user, course, "track", track["id"], lang):

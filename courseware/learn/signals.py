@@ -21,6 +21,15 @@ _signals = Namespace()
 #: data), ``lang`` and ``learner`` (its xAPI actor). Certificates are issued here.
 track_completed = _signals.signal("courseware.track-completed")
 
+#: A learner completed a module: sent once, by the request that recorded it.
+#: Keyword arguments: ``session``, ``user``, ``course``, ``module_id``, ``lang``.
+module_completed = _signals.signal("courseware.module-completed")
+
+#: A quiz attempt was graded: sent once, by the request that graded it.
+#: Keyword arguments: ``session``, ``user``, ``course``, ``attempt`` (the graded
+#: ``QuizAttempt``: ``score`` 0..1, ``points``, ``total``, ``passed``) and ``lang``.
+quiz_graded = _signals.signal("courseware.quiz-graded")
+
 #: Which pathway a learner is shown: receivers (``session``, ``user``, ``course``)
 #: answer a pathway object that narrows the course (a child's), or None.
 learner_pathway = _signals.signal("courseware.learner-pathway")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from courseware.auth.models import User
 from courseware.content.runtime import Course
 from courseware.db import insert_ignore, upsert, utcnow
+from courseware.learn import signals
 from courseware.learn.services import learner, lock_learner, update_completions
 from courseware.quiz.models import QuizAnswer, QuizAttempt
 from courseware.quiz.types import QUESTION_TYPES
@@ -278,6 +279,14 @@ def submit(
         user.id,
     )
     session.flush()
+    signals.send(
+        signals.quiz_graded,
+        session=session,
+        user=user,
+        course=course,
+        attempt=attempt,
+        lang=lang,
+    )
     if attempt.passed:
         update_completions(session, user, course, lang)
     return graded

@@ -43,6 +43,8 @@ ALLOWED = {
     "teach": {"learn", "quiz", "certificates"},
     "analysis": {"quiz", "teach"},
     "media": set(),
+    "lti": {"learn", "quiz", "teach", "xapi", "certificates"},
+    "authoring": {"learn", "quiz"},
 }
 
 #: A feature's ``models`` module is its part of the one database schema (gathered in

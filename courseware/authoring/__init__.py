@@ -1,0 +1,1 @@
+"""The studio: drafts, editing, checks, preview, compare, translate, publish."""

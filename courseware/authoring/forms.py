@@ -1,0 +1,3 @@
+"""Forms of the authoring feature."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Studio tables: drafts, their files, the audit log."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Services of the authoring feature."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Views of the authoring feature."""
+
+from __future__ import annotations

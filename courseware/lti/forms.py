@@ -1,0 +1,3 @@
+"""Forms of the lti feature."""
+
+from __future__ import annotations

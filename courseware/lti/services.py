@@ -1,0 +1,3 @@
+"""Services of the lti feature."""
+
+from __future__ import annotations

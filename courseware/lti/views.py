@@ -1,0 +1,3 @@
+"""Views of the lti feature."""
+
+from __future__ import annotations
