@@ -1,3 +1,0 @@
-"""Services of the authoring feature."""
-
-from __future__ import annotations

@@ -1,3 +1,0 @@
-"""Views of the authoring feature."""
-
-from __future__ import annotations
