@@ -1,0 +1,5 @@
+"""LTI tables."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

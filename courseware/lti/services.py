@@ -1,3 +1,0 @@
-"""Services of the lti feature."""
-
-from __future__ import annotations

@@ -1,3 +1,0 @@
-"""Views of the lti feature."""
-
-from __future__ import annotations

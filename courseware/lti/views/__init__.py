@@ -1,0 +1,1 @@
+"""The LTI views: launch and registration (A1), deep linking, rosters and scores."""
