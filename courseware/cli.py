@@ -22,11 +22,13 @@ def courseware_cli() -> None:
 def _register_subgroups() -> None:
     from courseware.certificates.cli import certificate_cli
     from courseware.content.cli import content_cli
+    from courseware.lti.cli import lti_cli
     from courseware.media.cli import media_cli
     from courseware.xapi.cli import xapi_cli
 
     courseware_cli.add_command(certificate_cli)
     courseware_cli.add_command(content_cli)
+    courseware_cli.add_command(lti_cli)
     courseware_cli.add_command(media_cli)
     courseware_cli.add_command(xapi_cli)
 

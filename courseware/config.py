@@ -53,6 +53,21 @@ DEFAULTS: dict[str, object] = {
     "COURSEWARE_FONT_DIR": "/usr/share/fonts/truetype/dejavu",
     "COURSEWARE_VERIFY_RATE_LIMIT": "30 per minute",
     "COURSEWARE_JOIN_RATE_LIMIT": "10 per minute",  # wrong join codes per account
+    # LTI: platform URLs must be https unless this is set (or the app is debugging
+    # or testing); score delivery to LMS gradebooks (courseware/lti/services/outbox.py).
+    "COURSEWARE_LTI_ALLOW_HTTP": False,
+    "COURSEWARE_LTI_SCORE_BATCH_SIZE": 20,
+    "COURSEWARE_LTI_CONNECT_TIMEOUT": 3.0,
+    "COURSEWARE_LTI_READ_TIMEOUT": 10.0,
+    "COURSEWARE_LTI_LEASE_SECONDS": 60,
+    "COURSEWARE_LTI_BACKOFF_SECONDS": 2.0,
+    "COURSEWARE_LTI_BACKOFF_CAP_SECONDS": 600.0,
+    "COURSEWARE_LTI_MAX_TRIES": 15,
+    "COURSEWARE_LTI_POLL_SECONDS": 2.0,
+    "COURSEWARE_LTI_NRPS_PAGE_SIZE": 100,
+    # The studio: largest media upload, lifetime of a preview link.
+    "COURSEWARE_STUDIO_MAX_UPLOAD": 32 * 1024 * 1024,
+    "COURSEWARE_PREVIEW_LINK_DAYS": 7,
 }
 
 _BOOL_WORDS = {

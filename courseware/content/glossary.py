@@ -11,7 +11,9 @@ use of a variant, in the file's own language: lessons by their file name, YAML f
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from courseware.content.loader import Tree
@@ -182,6 +184,29 @@ def _warn(
     )
 
 
+_SCREENS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _screen(variants: list[Variant]) -> re.Pattern[str]:
+    """One pattern that matches wherever any of ``variants`` does."""
+    sources = tuple(v.pattern.pattern for v in variants)
+    found = _SCREENS.get(sources)
+    if found is None:
+        if len(_SCREENS) > 64:
+            _SCREENS.clear()
+        found = _SCREENS[sources] = re.compile(
+            "|".join(f"(?:{source})" for source in sources), re.IGNORECASE
+        )
+    return found
+
+
+@lru_cache(maxsize=16384)
+def _uses_any(screen: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` holds a variant (memoised: a studio save re-checks a draft
+    in which one file changed)."""
+    return screen.search(text) is not None
+
+
 def _scan(
     problems: Problems,
     rel: str,
@@ -189,6 +214,8 @@ def _scan(
     first_line: int,
     variants: list[Variant],
 ) -> None:
+    if not _uses_any(_screen(variants), text):
+        return  # most texts use no variant: one search instead of one per variant
     for variant in variants:
         for match in variant.pattern.finditer(text):
             line = first_line + text.count("\n", 0, match.start())
@@ -221,19 +248,25 @@ def _scan_yaml(
 ) -> None:
     raw = text.split("\n")
     starts = sorted(set(located.lines.values()))
+    keys_at: dict[int, list[tuple]] = {}
+    for key, line in located.lines.items():
+        keys_at.setdefault(line, []).append(key)
     for path, lang, value in _language_texts(located.data, (), languages):
         variants = glossary.variants.get(lang)
         if not variants:
             continue
-        own = {line for key, line in located.lines.items() if key[: len(path)] == path}
+        size = len(path)
         start = located.line(*path)
-        others = [line for line in starts if line > start and line not in own]
+        # Another value starting on the text's own line: scan the value alone.
         shared = any(
-            line == start
-            for key, line in located.lines.items()
-            if key[: len(path)] != path and len(key) >= len(path)
+            key[:size] != path and len(key) >= size for key in keys_at.get(start, ())
         )
-        end = min(others, default=len(raw) + 1) - 1
+        # The text runs to the line before the next one holding none of its keys.
+        end = len(raw)
+        for line in starts[bisect_right(starts, start) :]:
+            if not any(key[:size] == path for key in keys_at[line]):
+                end = line - 1
+                break
         if not shared and end >= start:
             _scan(problems, rel, "\n".join(raw[start - 1 : end]), start, variants)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import nh3
@@ -119,7 +120,16 @@ class _TagScanner(HTMLParser):
 
 
 def check_markdown(text: str, first_line: int) -> list[tuple[int, str, str]]:
-    """Problems in ``text`` as (line, message, hint); ``links`` lists its links."""
+    """Problems in ``text`` as (line, message, hint); ``links`` lists its links.
+
+    Memoised per text: the studio checks the whole draft on every save, and a save
+    changes one file's blocks.
+    """
+    return list(_check_markdown(text, first_line))
+
+
+@lru_cache(maxsize=8192)
+def _check_markdown(text: str, first_line: int) -> tuple[tuple[int, str, str], ...]:
     found: list[tuple[int, str, str]] = []
     for token in _MD.parse(text):
         line = first_line + (token.map[0] if token.map else 0)
@@ -157,15 +167,20 @@ def check_markdown(text: str, first_line: int) -> list[tuple[int, str, str]]:
                         "links must be http(s), mailto, tel or internal",
                     )
                 )
-    return found
+    return tuple(found)
 
 
 def links(text: str, first_line: int) -> list[tuple[int, str]]:
-    """Every Markdown link target with its line."""
+    """Every Markdown link target with its line (memoised per text)."""
+    return list(_links(text, first_line))
+
+
+@lru_cache(maxsize=8192)
+def _links(text: str, first_line: int) -> tuple[tuple[int, str], ...]:
     result = []
     for token in _MD.parse(text):
         line = first_line + (token.map[0] if token.map else 0)
         for child in token.children or ():
             if child.type == "link_open":
                 result.append((line, str(child.attrGet("href") or "")))
-    return result
+    return tuple(result)

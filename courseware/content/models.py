@@ -86,3 +86,21 @@ class ContentActivation(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("courseware_content_version.id"))
     activated_by: Mapped[str | None] = mapped_column(String(64))
     activated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class VersionFile(Base):
+    """A source file of a published version (YAML, Markdown, media): path -> blob.
+
+    Kept so that a draft can start from a version and two versions can be compared;
+    the media route never serves a blob for being listed here (only ``VersionMedia``).
+    """
+
+    __tablename__ = "courseware_content_version_file"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("courseware_content_version.id"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String(512), primary_key=True)
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("courseware_media_blob.sha256"), index=True
+    )

@@ -15,6 +15,7 @@ from courseware.content.models import (
     ContentActivation,
     ContentVersion,
     MediaBlob,
+    VersionFile,
     VersionMedia,
 )
 from courseware.content.runtime import forget_active
@@ -81,6 +82,8 @@ def publish(
     session.add(version)
     session.flush()
     _link_media(session, version, data["media"])
+    store_files(session, result.tree.files)
+    _link_files(session, version, result.tree.files)
     _make_active(session, version, who)
     return Published(version, True, result)
 
@@ -90,13 +93,7 @@ def _store_media(session: Session, result: CheckResult, progress=None) -> None:
     types = result.tree.media_types
     media = {rel: result.tree.files[rel] for rel in types}
     digests = {rel: file_hash(blob) for rel, blob in media.items()}
-    known = dict(
-        session.execute(
-            select(MediaBlob.sha256, MediaBlob.media_type).where(
-                MediaBlob.sha256.in_(set(digests.values()))
-            )
-        ).all()
-    )
+    known = _known_types(session, set(digests.values()))
     for index, (rel, blob) in enumerate(sorted(media.items()), start=1):
         digest, media_type = digests[rel], types[rel]
         if digest not in known:
@@ -133,6 +130,64 @@ def _link_media(session: Session, version: ContentVersion, media: dict) -> None:
             ],
         )
     session.flush()
+
+
+def _known_types(session: Session, digests: set[str]) -> dict[str, str]:
+    """The stored type of each of ``digests`` already in the blob table."""
+    return dict(
+        session.execute(
+            select(MediaBlob.sha256, MediaBlob.media_type).where(
+                MediaBlob.sha256.in_(digests)
+            )
+        ).all()
+    )
+
+
+#: The type of a blob stored as a source file only: never rendered if ever served.
+SOURCE_TYPE = "application/octet-stream"
+
+
+def store_files(session: Session, files: dict[str, bytes]) -> dict[str, str]:
+    """Store each file's bytes once by hash (media keep their type); path -> sha."""
+    digests = {rel: file_hash(blob) for rel, blob in files.items()}
+    known = set(_known_types(session, set(digests.values())))
+    for rel, blob in sorted(files.items()):
+        digest = digests[rel]
+        if digest not in known:
+            insert_ignore(
+                session,
+                MediaBlob,
+                sha256=digest,
+                size=len(blob),
+                data=blob,
+                media_type=SOURCE_TYPE,
+            )
+            known.add(digest)
+    session.flush()
+    return digests
+
+
+def _link_files(session: Session, version: ContentVersion, files: dict) -> None:
+    """Record every source file of the version (never served by the media route)."""
+    if files:
+        session.execute(
+            insert(VersionFile),
+            [
+                {"version_id": version.id, "path": rel, "sha256": file_hash(blob)}
+                for rel, blob in sorted(files.items())
+            ],
+        )
+    session.flush()
+
+
+def version_files(session: Session, version: ContentVersion) -> dict[str, bytes] | None:
+    """The version's source tree (path -> bytes); None if it was stored without one."""
+    rows = session.execute(
+        select(VersionFile.path, MediaBlob.data)
+        .join(MediaBlob, MediaBlob.sha256 == VersionFile.sha256)
+        .where(VersionFile.version_id == version.id)
+    ).all()
+    return {path: bytes(data) for path, data in rows} or None
 
 
 def _make_active(session: Session, version: ContentVersion, who: str | None) -> None:

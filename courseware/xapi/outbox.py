@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy.orm import Session
 
 from courseware.db import insert_ignore
@@ -22,6 +23,22 @@ def serialise(statement: dict[str, Any]) -> str:
     )
 
 
+#: ``flask.g`` key: context extensions (IRI -> value) that every statement recorded
+#: in this request carries; any feature may set them (the LTI tool sets the LMS
+#: context of an LTI session), xapi needs to know none of them.
+REQUEST_EXTENSIONS = "courseware_xapi_context_extensions"
+
+
+def with_request_extensions(statement: dict[str, Any]) -> dict[str, Any]:
+    """``statement`` with the request's context extensions added (its own win)."""
+    extra = g.get(REQUEST_EXTENSIONS) if has_request_context() else None
+    if not extra:
+        return statement
+    context = dict(statement.get("context") or {})
+    context["extensions"] = {**extra, **(context.get("extensions") or {})}
+    return {**statement, "context": context}
+
+
 def record(
     session: Session,
     statement: dict[str, Any],
@@ -34,6 +51,7 @@ def record(
     ``if_new``: a statement whose id is already queued (the browser sent it twice at
     once) is ignored, and None is returned.
     """
+    statement = with_request_extensions(statement)
     verb = statement["verb"]["id"].rsplit("/", 1)[-1]
     values = {
         "id": statement["id"],
