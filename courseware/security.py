@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request, session
 from flask.blueprints import BlueprintSetupState
 from flask.sessions import SecureCookieSessionInterface
 
@@ -93,7 +93,31 @@ class SecureWhenHttpsSessionInterface(SecureCookieSessionInterface):
         self._serializers: dict[tuple, Any] = {}
 
     def get_cookie_secure(self, app: Flask) -> bool:
+        if self._partitioned():
+            return True
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    @staticmethod
+    def _partitioned() -> bool:
+        """A session begun in an LMS's cross-site frame (an LTI launch there):
+        its cookie is ``SameSite=None; Secure; Partitioned`` (CHIPS), the only
+        kind a browser keeps and sends in that frame, under the LMS's site only."""
+        if "_partitioned" in session:
+            return bool(session["_partitioned"])
+        return bool(g.get("session_was_partitioned"))  # signed out: delete it
+
+    def open_session(self, app: Flask, request):
+        found = super().open_session(app, request)
+        g.session_was_partitioned = bool(found and found.get("_partitioned"))
+        return found
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        if self._partitioned():
+            return "None"
+        return super().get_cookie_samesite(app)
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        return self._partitioned() or super().get_cookie_partitioned(app)
 
     def get_signing_serializer(self, app: Flask):
         key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))

@@ -1,13 +1,15 @@
 """Chromium: the test LMS's course page embeds the tool in an iframe and the launch
 runs inside it. Same site, the course opens in the frame; cross-site (LMS on
-127.0.0.1, tool on localhost), our SameSite=Lax session cookie stays out of the
-frame and the learner opens the course in a new window with its one-time link."""
+127.0.0.1, tool on localhost) in a browser that keeps no cookie in the frame, the
+learner opens the course in a new window with its one-time link (the cross-site
+frame with chromium's partitioned cookies: tests/browser/test_lti.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.browser.conftest import AxePage
+from tests.browser.lti_helpers import frames_keep_no_cookie
 from tests.lti.conftest import LEARNER
 
 pytestmark = pytest.mark.browser
@@ -54,6 +56,7 @@ def test_cross_site_frame_offers_a_new_window(app, lms, live, context):
     tool_base = f"http://localhost:{port}"
     _register(lms, tool_base)
     lms.add_user("learner-b", [LEARNER])
+    frames_keep_no_cookie(context, tool_base)
     page = context.new_page()
     page.goto(f"{lms.issuer}/lms/course/course-1/link/rl-b?user=learner-b")
     frame = page.frame_locator("#tool-frame")

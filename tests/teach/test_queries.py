@@ -16,7 +16,9 @@ from tests.teach.conftest import two_module_course
 PAGES = ("/dashboard", "/roster", "/export/progress.csv", "/export/answers.csv", "")
 #: What the dashboard may cost: user, group, active content, members, assignments,
 #: chosen learners, extensions, lessons, attempts, completions, 2 for questions.
-DASHBOARD_QUERIES = 13  # includes the one query for the learners' certificates
+#: Includes the one query for the learners' certificates and the one asking whether the
+#: class was made from an LMS course (its "LMS roster" link).
+DASHBOARD_QUERIES = 14
 
 
 @pytest.fixture

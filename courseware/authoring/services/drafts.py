@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from flask import abort
+from flask_babel import gettext
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -188,7 +189,11 @@ def start_from_active(session: Session, user: User, title: str) -> Draft:
         )
     files = version_files(session, version)
     return create_draft(
-        session, user, title or f"Draft of version {version.number}", files, version
+        session,
+        user,
+        title or gettext("Draft of version %(n)s", n=version.number),
+        files,
+        version,
     )
 
 

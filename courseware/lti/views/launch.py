@@ -34,6 +34,9 @@ log = logging.getLogger("courseware.lti")
 SESSION_LAUNCH = "lti_launch"
 SESSION_CONTEXT = "lti_context"
 SESSION_FRAMES = "lti_frame_origins"
+#: Set when the LTI session began in the LMS's cross-site frame: its cookie is
+#: then ``SameSite=None; Secure; Partitioned`` (see courseware/security.py).
+SESSION_PARTITIONED = "_partitioned"
 
 
 def refused(error: LaunchRefused):
@@ -111,6 +114,12 @@ def _sign_in(user: User, launch: LtiLaunch) -> None:
     session[SESSION_LAUNCH] = launch.id
     session[SESSION_CONTEXT] = entry.lti_context(launch)
     session[SESSION_FRAMES] = entry.frame_origins(launch)
+    # In the LMS's cross-site frame a SameSite=Lax cookie is neither kept nor
+    # sent: the session cookie must be a partitioned SameSite=None one there.
+    session[SESSION_PARTITIONED] = (
+        request.headers.get("Sec-Fetch-Dest") == "iframe"
+        and request.headers.get("Sec-Fetch-Site") == "cross-site"
+    )
 
 
 def launch():
