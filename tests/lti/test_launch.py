@@ -189,12 +189,42 @@ def test_a_target_not_in_the_course_is_refused_and_makes_nothing(
 
 
 def test_deep_linking_request_goes_to_the_picker(app, lms):
-    answer = lms.launch(browser_session(), "teacher-1", None, "LtiDeepLinkingRequest")
+    http = browser_session()
+    answer = lms.launch(http, "teacher-1", None, "LtiDeepLinkingRequest")
     assert answer.status_code == 303, answer.text[:800]
     with app.app_context():
         launch = get_session().scalars(select(LtiLaunch)).one()
-    assert answer.headers["Location"].endswith(f"/lti/deep-link/{launch.id}")
+    assert "/lti/start?ticket=" in answer.headers["Location"]
+    start = http.get(
+        urljoin(answer.url, answer.headers["Location"]),
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert start.status_code == 303
+    assert start.headers["Location"].endswith(f"/lti/deep-link/{launch.id}")
     assert launch.message_type == "LtiDeepLinkingRequest"
+
+
+def test_deep_linking_without_our_cookie_in_the_frame_opens_the_picker_in_a_new_window(
+    app, lms, live
+):
+    framed = browser_session(lambda name: name.startswith("lti1p3-"))
+    answer = lms.launch(framed, "teacher-1", None, "LtiDeepLinkingRequest")
+    start = framed.get(urljoin(answer.url, answer.headers["Location"]), timeout=30)
+    assert start.status_code == 200
+    assert "Open the course in a new window" in start.text
+    link = re.search(r'href="([^"]*new=1[^"]*)" target="_blank"', start.text).group(1)
+    window = browser_session()
+    page = _follow(
+        window,
+        window.get(
+            urljoin(start.url, link.replace("&amp;", "&")),
+            allow_redirects=False,
+            timeout=30,
+        ),
+    )
+    assert page.status_code == 200 and "/lti/deep-link/" in page.url
+    assert "Add to the LMS course" in page.text
 
 
 def test_launched_signal_carries_the_launch(app, lms):

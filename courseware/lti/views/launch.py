@@ -154,8 +154,8 @@ def launch():
         user.id,
         valid.message_type,
     )
-    if valid.message_type == "LtiDeepLinkingRequest":
-        return redirect(url_for("courseware_lti.deep_link", launch_id=row.id), 303)
+    # Both messages go through the ticket: when the browser keeps our cookie out of
+    # the LMS's frame, the teacher's picker opens in a new window as the course does.
     ticket = entry.new_ticket(db, row)
     return redirect(url_for("courseware_lti.start", ticket=ticket), 303)
 
@@ -201,6 +201,8 @@ def start():
                 )
             )
         _sign_in(user, row)
+    if row.message_type == "LtiDeepLinkingRequest":
+        return redirect(url_for("courseware_lti.deep_link", launch_id=row.id), 303)
     url = entry.launch_target(row)
     if url is None:
         return refused(
