@@ -203,3 +203,36 @@ def test_a_form_opened_on_an_older_copy_is_refused(app, studio, start_draft, cou
     page = studio.get(answer.headers["Location"]).get_data(as_text=True)
     assert "Not saved: someone else changed this file after you opened it." in page
     assert quiz_data(app, draft_id)[1] == raw and counts() == before
+
+
+HOSTILE = ["NaN", "Infinity", "-Infinity", "1e400", "9" * 5000, "-1", "abc", "²"]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_numbers_in_the_form_give_no_server_error(
+    app, studio, start_draft, value
+):
+    """Numbers a browser never sends (NaN, huge, negative, not digits) as the
+    question count, a row count, a button's index or the objective: never a 5xx, no
+    question lost or moved, nothing but text written for the checker to report."""
+    draft_id = start_draft()
+    before, _raw = quiz_data(app, draft_id)
+    ids = [q["id"] for q in before["questions"]]
+    cases = [
+        ({"count": value}, "save"),
+        ({"q-0-c-count": value}, "save"),
+        ({}, f"up:{value}"),
+        ({}, f"remove:{value}"),
+    ]
+    for changes, op in cases:
+        answer = send(studio, draft_id, form_of(studio, draft_id), op=op, **changes)
+        assert answer.status_code == 302, (changes, op)
+        after, _raw = quiz_data(app, draft_id)
+        assert [q["id"] for q in after["questions"]] == ids, (changes, op)
+        assert after["questions"][0]["choices"] == before["questions"][0]["choices"]
+    answer = send(
+        studio, draft_id, form_of(studio, draft_id), **{"q-0-objective": value}
+    )
+    assert answer.status_code == 302
+    objective = quiz_data(app, draft_id)[0]["questions"][0].get("objective")
+    assert objective == value.strip() or (objective is None and not value.strip())

@@ -139,6 +139,20 @@ def _row(form, prefix: str, fields: tuple[str, ...], languages, old: dict) -> di
     return _ordered(row, old, shown)
 
 
+#: The most questions, or rows of one question, a form may carry.
+MAX_ROWS = 500
+
+
+def form_number(raw: str | None) -> int | None:
+    """A count or index as the form sends it: plain digits up to ``MAX_ROWS``, else
+    None (``NaN``, ``1e400``, ``-1``, 5,000 digits, other digits than 0-9)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        return None
+    value = int(raw)
+    return value if value <= MAX_ROWS else None
+
+
 def _question(form, i: int, languages: list[str], old: dict) -> dict[str, Any]:
     prefix = f"q-{i}"
     qtype = form.get(f"{prefix}-type") or old.get("type") or "single"
@@ -149,7 +163,8 @@ def _question(form, i: int, languages: list[str], old: dict) -> dict[str, Any]:
     for key in ("objective",):
         value = (form.get(f"{prefix}-{key}") or "").strip()
         if value:
-            question[key] = int(value) if value.isdigit() else value
+            number = form_number(value)
+            question[key] = value if number is None else number
     question["text"] = _texts(form, f"{prefix}-text", languages)
     source = (form.get(f"{prefix}-source") or "").strip()
     if source:
@@ -158,7 +173,8 @@ def _question(form, i: int, languages: list[str], old: dict) -> dict[str, Any]:
         key, letter, fields = ROWS[qtype]
         old_rows = {r.get("id"): r for r in old.get(key) or [] if isinstance(r, dict)}
         rows = []
-        for j in range(int(form.get(f"{prefix}-{letter}-count") or 0) + 1):
+        count = form_number(form.get(f"{prefix}-{letter}-count"))
+        for j in range((len(old_rows) if count is None else count) + 1):
             row_prefix = f"{prefix}-{letter}-{j}"
             row_id = (form.get(f"{row_prefix}-id") or "").strip()
             if row_id:  # an empty id removes the row (or leaves the new row out)
@@ -188,7 +204,9 @@ def _question(form, i: int, languages: list[str], old: dict) -> dict[str, Any]:
 def from_form(form, data: dict[str, Any], languages: list[str]) -> dict[str, Any]:
     """The quiz ``data`` with its questions as the form gives them, ops applied."""
     old = [q for q in data.get("questions") or [] if isinstance(q, dict)]
-    count = int(form.get("count") or 0)
+    count = form_number(form.get("count"))
+    if count is None:  # not what the page sent: the questions the file has
+        count = len(old)
     questions = [
         _question(form, i, languages, old[i] if i < len(old) else {})
         for i in range(count)
@@ -196,8 +214,9 @@ def from_form(form, data: dict[str, Any], languages: list[str]) -> dict[str, Any
     op, _sep, arg = (form.get("op") or "save").partition(":")
     if op == "add" and arg in QUESTION_TYPES:
         questions.append(new_question(arg, len(questions) + 1))
-    elif op in ("remove", "up", "down") and arg.isdigit() and int(arg) < len(questions):
-        i = int(arg)
+    elif op in ("remove", "up", "down") and (i := form_number(arg)) is not None and (
+        i < len(questions)
+    ):
         if op == "remove":
             questions.pop(i)
         elif op == "up" and i > 0:

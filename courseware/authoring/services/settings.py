@@ -117,7 +117,8 @@ def parsed(setting: Setting, raw: str) -> Any:
     if not raw:
         return [] if setting.kind in ("list", "lines") else None
     if setting.kind == "int":
-        return int(raw) if raw.isdigit() else raw
+        # Plain digits only: "1e400", "NaN" or 5,000 digits stay text for the checker.
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else raw
     if setting.kind == "list":
         return [part.strip() for part in raw.split(",") if part.strip()]
     if setting.kind == "lines":
