@@ -12,6 +12,7 @@ and our key.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Iterator
@@ -105,6 +106,25 @@ def transient_status(status: int) -> bool:
     return status in (401, 408, 429) or status >= 500
 
 
+#: The longest a platform's access token is kept, whatever its ``expires_in`` says.
+MAX_TOKEN_SECONDS = 24 * 3600
+
+
+def token_lifetime(value: object) -> float:
+    """Seconds a token may be used: the platform's ``expires_in`` when it is a
+    finite positive number, bounded by a day; NaN, infinities, negatives and
+    non-numbers (which JSON parsers let through) count as "already expired"."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return 0.0
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        return 0.0
+    if not math.isfinite(seconds) or seconds <= 0:
+        return 0.0
+    return min(seconds, MAX_TOKEN_SECONDS)
+
+
 def scores_url(lineitem_url: str) -> str:
     """The line item's scores endpoint: ``/scores`` after the path, query kept."""
     parts = urlsplit(lineitem_url)
@@ -183,8 +203,8 @@ class Connector:
         try:
             answer = response.json()
             access = str(answer["access_token"])
-            expires_in = float(answer.get("expires_in", 3600))
-        except (ValueError, KeyError, TypeError) as exc:
+            expires_in = token_lifetime(answer.get("expires_in", 3600))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise PlatformError(
                 f"token endpoint answered no access token: {response.text[:300]}"
             ) from exc
